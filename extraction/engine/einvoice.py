@@ -1,0 +1,368 @@
+"""Readers for structured e-invoices: UBL 2.1 / Peppol BIS 3, UN/CEFACT CII (XRechnung,
+ZUGFeRD 2 / Factur-X and the ZUGFeRD 1.0 CrossIndustryDocument) and Finvoice 1.x-3.0.
+
+Values are read exactly as the XML states them (EN 16931 semantics, see the eval README);
+no arithmetic is done except to skip zero-valued note lines.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+
+from .checks import valid_iban
+from .parsing import money, number_str, to_decimal
+from .result import ExtractionError, empty_fields
+from .xmlsafe import local, parse_xml
+
+
+@lru_cache(maxsize=512)
+def _xp(path: str) -> etree.XPath:
+    """Compile a namespace-agnostic path: "A/B//C" matches on local names only.
+
+    E-invoices come in several namespace versions (CII D16B vs ZUGFeRD 1.0, UBL 2.x), and the
+    element names are what actually carries meaning.
+    """
+    parts = []
+    for seg in path.split("/"):
+        if seg in ("", ".", "..") or seg.startswith("@"):
+            parts.append(seg)
+        else:
+            parts.append(f"*[local-name()='{seg}']")
+    xp = "/".join(parts)
+    if not path.startswith((".", "/")):
+        xp = "./" + xp
+    return etree.XPath(xp)
+
+
+def _all(el: Any, path: str) -> list:
+    if el is None:
+        return []
+    return _xp(path)(el)
+
+
+def _first(el: Any, path: str) -> Any:
+    found = _all(el, path)
+    return found[0] if found else None
+
+
+def _first_of(el: Any, *paths: str) -> Any:
+    # Explicit None checks: an lxml element without children is falsy.
+    for p in paths:
+        node = _first(el, p)
+        if node is not None:
+            return node
+    return None
+
+
+def _text(el: Any, path: str | None = None) -> str | None:
+    node = _first(el, path) if path else el
+    if node is None:
+        return None
+    t = node if isinstance(node, str) else node.text
+    if t is None:
+        return None
+    t = " ".join(t.split())
+    return t or None
+
+
+def _path_of(el: Any) -> str:
+    names = []
+    while el is not None:
+        names.append(local(el.tag))
+        el = el.getparent()
+    return "/" + "/".join(reversed(names))
+
+
+class _Builder:
+    """Collects fields with their XML provenance."""
+
+    def __init__(self) -> None:
+        self.fields = empty_fields()
+        self.provenance: dict[str, dict[str, Any]] = {}
+
+    def set(self, name: str, value: Any, node: Any = None) -> None:
+        if value in (None, "", []):
+            return
+        if self.fields.get(name) not in (None, "", []):
+            return
+        self.fields[name] = value
+        if node is not None and hasattr(node, "tag"):
+            self.provenance[name] = {"xml_path": _path_of(node)}
+
+    def set_text(self, name: str, el: Any, *paths: str) -> None:
+        for p in paths:
+            node = _first(el, p)
+            val = _text(node) if node is not None else None
+            if val:
+                self.set(name, val, node)
+                return
+
+    def set_money(self, name: str, el: Any, *paths: str, currency: str | None = None) -> None:
+        for p in paths:
+            nodes = _all(el, p)
+            if currency and len(nodes) > 1:
+                # Some invoices repeat the tax total in the accounting currency.
+                same = [n for n in nodes if (n.get("currencyID") or currency) == currency]
+                nodes = same or nodes
+            for node in nodes:
+                d = to_decimal(node.text)
+                if d is not None:
+                    self.set(name, money(d), node)
+                    return
+
+    def set_date(self, name: str, el: Any, *paths: str) -> None:
+        for p in paths:
+            node = _first(el, p)
+            iso = _xml_date(_text(node)) if node is not None else None
+            if iso:
+                self.set(name, iso, node)
+                return
+
+
+def _xml_date(s: str | None) -> str | None:
+    if not s:
+        return None
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2}).*", s.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None  # e.g. "20231401" in some Finvoice samples
+
+
+def _nonzero_line(line: dict) -> bool:
+    vals = [line.get(k) for k in ("quantity", "unit_price", "total")]
+    return any(v is not None and Decimal(v) != 0 for v in vals)
+
+
+def _iban(value: str | None) -> str | None:
+    if not value:
+        return None
+    compact = "".join(value.split()).upper()
+    return compact if valid_iban(compact) else None
+
+
+# ------------------------------------------------------------------ UBL
+def _ubl_party_name(party: Any) -> tuple[str | None, Any]:
+    for p in ("PartyLegalEntity/RegistrationName", "PartyName/Name"):
+        node = _first(party, p)
+        if _text(node):
+            return _text(node), node
+    return None, None
+
+
+def read_ubl(root: Any) -> _Builder:
+    b = _Builder()
+    kind = local(root.tag)
+    b.set_text("invoice_number", root, "ID")
+    b.set_date("issue_date", root, "IssueDate")
+    b.set_date("due_date", root, "DueDate", "PaymentMeans/PaymentDueDate", "PaymentTerms/PaymentDueDate")
+    b.set_text("currency", root, "DocumentCurrencyCode")
+    cur = b.fields["currency"]
+    sup = _first(root, "AccountingSupplierParty/Party")
+    name, node = _ubl_party_name(sup)
+    b.set("supplier_name", name, node)
+    for pts in _all(sup, "PartyTaxScheme"):
+        if (_text(pts, "TaxScheme/ID") or "").upper() == "VAT":
+            b.set_text("supplier_vat_no", pts, "CompanyID")
+    b.set_text("supplier_reg_no", sup, "PartyLegalEntity/CompanyID")
+    buyer = _first(root, "AccountingCustomerParty/Party")
+    name, node = _ubl_party_name(buyer)
+    b.set("buyer_name", name, node)
+    lmt = _first(root, "LegalMonetaryTotal")
+    b.set_money("total", lmt, "TaxInclusiveAmount")
+    b.set_money("subtotal", lmt, "TaxExclusiveAmount")
+    b.set_money("tax_total", root, "TaxTotal/TaxAmount", currency=cur)
+    tax_lines = []
+    for st in _all(root, "TaxTotal/TaxSubtotal"):
+        tax_lines.append(
+            {
+                "rate": number_str(to_decimal(_text(st, "TaxCategory/Percent") or "0")),
+                "base": money(to_decimal(_text(st, "TaxableAmount"))),
+                "amount": money(to_decimal(_text(st, "TaxAmount"))),
+            }
+        )
+    b.set("tax_lines", tax_lines, _first(root, "TaxTotal"))
+    b.set_text("po_number", root, "OrderReference/ID")
+    for pm in _all(root, "PaymentMeans"):
+        node = _first(pm, "PayeeFinancialAccount/ID")
+        b.set("iban", _iban(_text(node)), node)
+    lines = []
+    for ln in _all(root, "InvoiceLine") + _all(root, "CreditNoteLine") + _all(root, "DebitNoteLine"):
+        qty = _text(ln, "InvoicedQuantity") or _text(ln, "CreditedQuantity") or _text(ln, "DebitedQuantity")
+        line = {
+            "description": _text(ln, "Item/Name") or _text(ln, "Item/Description"),
+            "quantity": number_str(to_decimal(qty)),
+            "unit_price": number_str(to_decimal(_text(ln, "Price/PriceAmount"))),
+            "total": money(to_decimal(_text(ln, "LineExtensionAmount"))),
+            "tax_rate": number_str(to_decimal(_text(ln, "Item/ClassifiedTaxCategory/Percent"))),
+        }
+        if _nonzero_line(line):
+            lines.append(line)
+    b.set("lines", lines, _first(root, f"{kind}Line"))
+    return b
+
+
+# ------------------------------------------------------------------ CII
+def read_cii(root: Any) -> _Builder:
+    b = _Builder()
+    doc = _first_of(root, "ExchangedDocument", "HeaderExchangedDocument")
+    b.set_text("invoice_number", doc, "ID")
+    b.set_date("issue_date", doc, "IssueDateTime/DateTimeString")
+    tx = _first_of(root, "SupplyChainTradeTransaction", "SpecifiedSupplyChainTradeTransaction")
+    agreement = _first_of(tx, "ApplicableHeaderTradeAgreement", "ApplicableSupplyChainTradeAgreement")
+    settlement = _first_of(tx, "ApplicableHeaderTradeSettlement", "ApplicableSupplyChainTradeSettlement")
+    b.set_text("currency", settlement, "InvoiceCurrencyCode")
+    cur = b.fields["currency"]
+    seller = _first(agreement, "SellerTradeParty")
+    b.set_text("supplier_name", seller, "Name", "SpecifiedLegalOrganization/TradingBusinessName")
+    for reg in _all(seller, "SpecifiedTaxRegistration/ID"):
+        if (reg.get("schemeID") or "").upper() == "VA":
+            b.set("supplier_vat_no", _text(reg), reg)
+    b.set_text("supplier_reg_no", seller, "SpecifiedLegalOrganization/ID")
+    buyer = _first(agreement, "BuyerTradeParty")
+    b.set_text("buyer_name", buyer, "Name")
+    b.set_text(
+        "po_number",
+        agreement,
+        "BuyerOrderReferencedDocument/IssuerAssignedID",
+        "BuyerOrderReferencedDocument/ID",
+    )
+    summ = _first_of(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation")
+    b.set_money("total", summ, "GrandTotalAmount")
+    b.set_money("subtotal", summ, "TaxBasisTotalAmount")
+    b.set_money("tax_total", summ, "TaxTotalAmount", currency=cur)
+    b.set_date(
+        "due_date", settlement, "SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString"
+    )
+    tax_lines = []
+    for tax in _all(settlement, "ApplicableTradeTax"):
+        rate = _text(tax, "RateApplicablePercent") or _text(tax, "ApplicablePercent") or "0"
+        tax_lines.append(
+            {
+                "rate": number_str(to_decimal(rate)),
+                "base": money(to_decimal(_text(tax, "BasisAmount"))),
+                "amount": money(to_decimal(_text(tax, "CalculatedAmount"))),
+            }
+        )
+    b.set("tax_lines", tax_lines, _first(settlement, "ApplicableTradeTax"))
+    for pm in _all(settlement, "SpecifiedTradeSettlementPaymentMeans"):
+        node = _first(pm, "PayeePartyCreditorFinancialAccount/IBANID")
+        b.set("iban", _iban(_text(node)), node)
+    lines = []
+    for ln in _all(tx, "IncludedSupplyChainTradeLineItem"):
+        rate = _text(ln, ".//ApplicableTradeTax/RateApplicablePercent") or _text(
+            ln, ".//ApplicableTradeTax/ApplicablePercent"
+        )
+        price = _text(ln, ".//NetPriceProductTradePrice/ChargeAmount")
+        line = {
+            "description": _text(ln, "SpecifiedTradeProduct/Name"),
+            "quantity": number_str(to_decimal(_text(ln, ".//BilledQuantity"))),
+            "unit_price": number_str(to_decimal(price)),
+            "total": money(to_decimal(_text(ln, ".//LineTotalAmount"))),
+            "tax_rate": number_str(to_decimal(rate)),
+        }
+        if all(v is None for v in line.values()):
+            # A pure note item (ZUGFeRD 1.0 puts free text in its own line item): the reference
+            # data keeps these as empty lines, whereas zero-valued section headers are dropped.
+            lines.append(line)
+        elif _nonzero_line(line):
+            lines.append(line)
+    b.set("lines", lines, _first(tx, "IncludedSupplyChainTradeLineItem"))
+    return b
+
+
+# ------------------------------------------------------------------ Finvoice
+def _fin_amount(el: Any, path: str) -> str | None:
+    # Finvoice writes a decimal comma ("2830,30").
+    return money(to_decimal(_text(el, path)))
+
+
+def read_finvoice(root: Any) -> _Builder:
+    b = _Builder()
+    seller = _first(root, "SellerPartyDetails")
+    b.set_text("supplier_name", seller, "SellerOrganisationName")
+    b.set_text("supplier_vat_no", seller, "SellerOrganisationTaxCode")
+    b.set_text("supplier_reg_no", seller, "SellerPartyLegalRegIdentifier", "SellerPartyIdentifier")
+    b.set_text("supplier_reg_no", root, "SellerInformationDetails/SellerPartyLegalRegIdentifier")
+    b.set_text("buyer_name", root, "BuyerPartyDetails/BuyerOrganisationName")
+    det = _first(root, "InvoiceDetails")
+    b.set_text("invoice_number", det, "InvoiceNumber")
+    b.set_date("issue_date", det, "InvoiceDate")
+    b.set_date("due_date", det, "PaymentTermsDetails/InvoiceDueDate")
+    b.set_date("due_date", root, "EpiDetails/EpiPaymentInstructionDetails/EpiDateOptionDate")
+    b.set_text("po_number", det, "OrderIdentifier")
+    for name, tag in (
+        ("total", "InvoiceTotalVatIncludedAmount"),
+        ("subtotal", "InvoiceTotalVatExcludedAmount"),
+        ("tax_total", "InvoiceTotalVatAmount"),
+    ):
+        node = _first(det, tag)
+        if node is not None:
+            b.set(name, _fin_amount(det, tag), node)
+            b.set("currency", node.get("AmountCurrencyIdentifier"), node)
+    tax_lines = []
+    for vs in _all(det, "VatSpecificationDetails"):
+        tax_lines.append(
+            {
+                "rate": number_str(to_decimal(_text(vs, "VatRatePercent") or "0")),
+                "base": _fin_amount(vs, "VatBaseAmount"),
+                "amount": _fin_amount(vs, "VatRateAmount"),
+            }
+        )
+    b.set("tax_lines", tax_lines, _first(det, "VatSpecificationDetails"))
+    for acc in _all(root, "SellerInformationDetails/SellerAccountDetails/SellerAccountID") + _all(
+        root, "EpiDetails/EpiPartyDetails/EpiBeneficiaryPartyDetails/EpiAccountID"
+    ):
+        b.set("iban", _iban(_text(acc)), acc)
+    lines = []
+    for row in _all(root, "InvoiceRow"):
+        qty = (
+            _text(row, "DeliveredQuantity")
+            or _text(row, "InvoicedQuantity")
+            or _text(row, "OrderedQuantity")
+        )
+        line = {
+            "description": _text(row, "ArticleName") or _text(row, "RowFreeText"),
+            "quantity": number_str(to_decimal(qty)),
+            "unit_price": number_str(to_decimal(_text(row, "UnitPriceAmount"))),
+            "total": _fin_amount(row, "RowVatExcludedAmount"),
+            "tax_rate": number_str(to_decimal(_text(row, "RowVatRatePercent"))),
+        }
+        if any(line[k] is not None for k in ("quantity", "unit_price", "total")) and _nonzero_line(line):
+            lines.append(line)
+    b.set("lines", lines, _first(root, "InvoiceRow"))
+    return b
+
+
+def detect_kind(root: Any) -> str | None:
+    name = local(root.tag)
+    ns = root.tag.split("}", 1)[0].lstrip("{") if "}" in str(root.tag) else ""
+    if name in ("Invoice", "CreditNote", "DebitNote") and "oasis" in ns:
+        return "ubl"
+    if name in ("CrossIndustryInvoice", "CrossIndustryDocument"):
+        return "cii"
+    if name == "Finvoice":
+        return "finvoice"
+    return None
+
+
+def read_einvoice_xml(data: bytes) -> _Builder:
+    """Parse e-invoice XML bytes into fields; ExtractionError if it is not an e-invoice."""
+    root = parse_xml(data)
+    kind = detect_kind(root)
+    if kind == "ubl":
+        return read_ubl(root)
+    if kind == "cii":
+        return read_cii(root)
+    if kind == "finvoice":
+        return read_finvoice(root)
+    raise ExtractionError(f"XML root <{local(root.tag)}> is not a supported e-invoice format")

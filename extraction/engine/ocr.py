@@ -1,0 +1,151 @@
+"""Image clean-up and Tesseract OCR into positioned words."""
+
+from __future__ import annotations
+
+import io
+import time
+from functools import lru_cache
+from typing import Any
+
+from .result import ExtractionError
+from .textrules import Doc
+
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
+
+
+@lru_cache(maxsize=1)
+def _installed_languages() -> frozenset[str]:
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except Exception:
+        return frozenset({"eng"})
+
+
+def _lang_arg(languages: tuple[str, ...]) -> str:
+    have = _installed_languages()
+    use = [lang for lang in languages if lang in have]
+    return "+".join(use) if use else "eng"
+
+
+def load_image(data: bytes) -> Any:
+    from PIL import Image, ImageOps
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except Exception:
+        pass
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Image.DecompressionBombError:
+        raise ExtractionError("Image is too large") from None
+    except Exception:
+        raise ExtractionError("Not a supported document: neither e-invoice XML, PDF nor image") from None
+    try:
+        img = ImageOps.exif_transpose(img)
+    except Exception:
+        pass
+    return img
+
+
+def _prepare(img: Any) -> tuple[Any, float]:
+    """Grayscale, upscale small images, stretch contrast. Returns image and scale factor."""
+    from PIL import ImageOps
+
+    if img.mode not in ("L", "RGB"):
+        img = img.convert("RGB")
+    gray = img.convert("L")
+    scale = 1.0
+    # Tesseract reads best at roughly 30 px capital height; receipts are narrow, so judge by width.
+    w, h = gray.size
+    if w < 1000:
+        scale = min(2.5, 1200 / max(w, 1))
+    elif w > 2600:
+        scale = 2200 / w
+    if scale != 1.0:
+        from PIL import Image
+
+        gray = gray.resize((max(1, int(w * scale)), max(1, int(h * scale))), Image.LANCZOS)
+    gray = ImageOps.autocontrast(gray, cutoff=1)
+    return gray, scale
+
+
+def _osd_rotate(img: Any, deadline: float) -> Any:
+    """Rotate by Tesseract's orientation detection when it is confident (cheap on a thumbnail)."""
+    import pytesseract
+
+    if "osd" not in _installed_languages():
+        return img
+    try:
+        remaining = max(1.0, deadline - time.monotonic())
+        osd = pytesseract.image_to_osd(img, output_type=pytesseract.Output.DICT, timeout=min(10, remaining))
+    except Exception:
+        return img
+    rot = int(osd.get("rotate", 0) or 0)
+    if rot and float(osd.get("orientation_conf", 0) or 0) > 2.0:
+        return img.rotate(-rot, expand=True)
+    return img
+
+
+def ocr_image(img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], deadline: float) -> None:
+    import pytesseract
+
+    prepared, scale = _prepare(img)
+    w0, h0 = img.size
+    if w0 > h0 * 1.3:
+        # Landscape photo of a portrait document: probably rotated.
+        prepared = _osd_rotate(prepared, deadline)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise ExtractionError("Time limit exceeded")
+    try:
+        data = pytesseract.image_to_data(
+            prepared,
+            lang=_lang_arg(languages),
+            config="--psm 4",
+            output_type=pytesseract.Output.DICT,
+            timeout=max(1.0, remaining),
+        )
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise ExtractionError("Time limit exceeded") from None
+        raise ExtractionError(f"OCR failed: {exc}") from None
+    except pytesseract.TesseractNotFoundError:
+        raise ExtractionError("OCR engine (tesseract) is not installed") from None
+    words, keys = [], []
+    inv = 1.0 / scale
+    for i, text in enumerate(data["text"]):
+        if not text or not text.strip():
+            continue
+        try:
+            conf = float(data["conf"][i])
+        except (TypeError, ValueError):
+            conf = -1
+        if conf < 0:
+            continue
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        words.append((text, x * inv, y * inv, (x + w) * inv, (y + h) * inv))
+        keys.append((data["block_num"][i], data["par_num"][i], data["line_num"][i]))
+    doc.add_page(page_no, float(w0), float(h0), words, line_keys=keys)
+
+
+def ocr_pdf_pages(pdf: Any, *, languages: tuple[str, ...], deadline: float, max_pages: int) -> Doc:
+    """OCR a scanned PDF (pdfplumber object); coordinates are converted back to PDF points."""
+    doc = Doc()
+    for i, page in enumerate(pdf.pages[:max_pages]):
+        if time.monotonic() > deadline:
+            raise ExtractionError("Time limit exceeded")
+        resolution = 200
+        img = page.to_image(resolution=resolution).original
+        sub = Doc()
+        ocr_image(img, sub, page_no=i + 1, languages=languages, deadline=deadline)
+        k = 72.0 / resolution
+        words = [(w.text, w.x0 * k, w.top * k, w.x1 * k, w.bottom * k) for ln in sub.lines for w in ln.words]
+        keys = [id(ln) for ln in sub.lines for _ in ln.words]
+        doc.add_page(i + 1, float(page.width), float(page.height), words, line_keys=keys)
+    return doc

@@ -1,0 +1,778 @@
+"""Rule-based field extraction from positioned words (PDF text layer or OCR output).
+
+Rules are deliberately generic (multilingual labels, value patterns, layout position) so they
+carry over to unseen suppliers; nothing here knows any particular document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .checks import IBAN_RE, valid_iban, vat_status
+from .parsing import AMOUNT_RE, detect_currency, find_dates, money, number_str, parse_amount
+from .result import empty_fields
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass
+class Line:
+    page: int
+    words: list[Word]
+    text: str = ""
+    offsets: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        parts, offs, pos = [], [], 0
+        prev: Word | None = None
+        for w in self.words:
+            if prev is not None:
+                # A wide horizontal gap means a different column: keep it visible to the rules.
+                gap = w.x0 - prev.x1
+                h = max(prev.bottom - prev.top, 1.0)
+                sep = "   " if gap > 2.5 * h else " "
+                parts.append(sep)
+                pos += len(sep)
+            offs.append(pos)
+            parts.append(w.text)
+            pos += len(w.text)
+            prev = w
+        self.text = "".join(parts)
+        self.offsets = offs
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    def bbox(self, start: int = 0, end: int | None = None) -> list[float]:
+        end = len(self.text) if end is None else end
+        sel = [
+            w
+            for w, o in zip(self.words, self.offsets, strict=True)
+            if o < end and o + len(w.text) > start
+        ] or self.words
+        return [
+            round(min(w.x0 for w in sel), 1),
+            round(min(w.top for w in sel), 1),
+            round(max(w.x1 for w in sel), 1),
+            round(max(w.bottom for w in sel), 1),
+        ]
+
+
+class Doc:
+    """Lines of positioned words, in reading order, over one or more pages."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.page_sizes: dict[int, tuple[float, float]] = {}
+
+    def add_page(
+        self,
+        page: int,
+        width: float,
+        height: float,
+        words: list[tuple[str, float, float, float, float]],
+        line_keys: list[Any] | None = None,
+    ) -> None:
+        self.page_sizes[page] = (width, height)
+        ws = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in words if t and t.strip()]
+        if line_keys is not None:
+            # OCR already knows its lines; trust them.
+            groups: dict[Any, list[Word]] = {}
+            for w, k in zip(ws, [k for (t, *_), k in zip(words, line_keys, strict=True) if t and t.strip()], strict=True):
+                groups.setdefault(k, []).append(w)
+            rows = sorted(groups.values(), key=lambda g: (min(w.top for w in g), min(w.x0 for w in g)))
+        else:
+            rows = []
+            for w in sorted(ws, key=lambda w: (w.top, w.x0)):
+                mid = (w.top + w.bottom) / 2
+                for row in rows[-3:]:
+                    rtop = min(x.top for x in row)
+                    rbot = max(x.bottom for x in row)
+                    if rtop - 1 <= mid <= rbot + 1 and abs((w.bottom - w.top) - (rbot - rtop)) < 0.8 * (rbot - rtop) + 2:
+                        row.append(w)
+                        break
+                else:
+                    rows.append([w])
+        for row in rows:
+            row.sort(key=lambda w: w.x0)
+            self.lines.append(Line(page, row))
+
+    def text(self) -> str:
+        out, page = [], None
+        for ln in self.lines:
+            if page is not None and ln.page != page:
+                out.append("\f")
+            page = ln.page
+            out.append(ln.text)
+        return "\n".join(out)
+
+
+# ------------------------------------------------------------------ label vocabularies
+def _lab(*labels: str) -> re.Pattern:
+    """Label regex tolerant of a stray space after the first letter ("F actuurnummer") and OCR case."""
+    alts = []
+    for lab in labels:
+        first, rest = lab[0], lab[1:]
+        alts.append(first + r"\s?" + rest if first.isalpha() else lab)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![a-zäöüõ])", re.I)
+
+
+INV_NO_LABELS = [
+    r"invoice\s*(?:no|number|nr|num|#|id)\.?",
+    r"inv\.?\s*(?:no|number|#)\.?",
+    r"tax\s*invoice\s*(?:no|number|#)?\.?",
+    r"bill\s*(?:no|number|#)\.?",
+    r"receipt\s*(?:no|number|#)\.?",
+    r"document\s*(?:no|number)\.?",
+    r"doc\s*no\.?",
+    r"rechnungs?\s*-?\s*(?:nr|nummer|no)\.?",
+    r"rechnung\s*(?:nr|nummer)\.?",
+    r"factuur\s*(?:nummer|nr)\.?",
+    r"factuurnummer",
+    r"facture\s*(?:n°|no|numéro)",
+    r"n°\s*de\s*facture",
+    r"arve\s*(?:nr|number)\.?",
+    r"arve\s*nr\.?",
+    r"laskun?\s*(?:numero|nro)",
+    r"cash\s*bill\s*(?:no)?\.?",
+    r"slip\s*no\.?",
+    r"trans(?:action)?\s*(?:no|#)\.?",
+    r"invoice",
+]
+INV_NO_RE = _lab(*INV_NO_LABELS)
+
+ISSUE_DATE_RE = _lab(
+    r"invoice\s*date",
+    r"date\s*of\s*issue",
+    r"issue\s*date",
+    r"billing\s*date",
+    r"bill\s*date",
+    r"rechnungsdatum",
+    r"factuurdatum",
+    r"date\s*de\s*facture",
+    r"arve\s*kuupäev",
+    r"kuupäev",
+    r"laskun?\s*päivä(?:ys|määrä)",
+    r"päiväys",
+    r"datum",
+    r"dated",
+    r"date",
+    r"tarikh",
+)
+DUE_DATE_RE = _lab(
+    r"due\s*date",
+    r"payment\s*due",
+    r"pay\s*by",
+    r"due",
+    r"fällig(?:keitsdatum|\s*am)?",
+    r"zahlungsziel",
+    r"vervaldatum",
+    r"maksetähtaeg",
+    r"tähtaeg",
+    r"eräpäivä",
+    r"échéance",
+)
+TOTAL_LABELS = [
+    (r"grand\s*total", 10),
+    (r"total\s*amount\s*(?:due|payable)", 10),
+    (r"amount\s*due", 9),
+    (r"total\s*due", 9),
+    (r"balance\s*due", 8),
+    (r"total\s*(?:incl\.?|including|inkl\.?)\s*(?:vat|gst|tax|btw|mwst)?", 9),
+    (r"rounded\s*total", 9),
+    (r"total\s*(?:rm|eur|usd|€|\$)", 9),
+    (r"total\s*amount", 8),
+    (r"nett?\s*total", 7),
+    (r"total\s*payable", 9),
+    (r"total\s*sales", 6),
+    (r"gesamtbetrag", 9),
+    (r"rechnungsbetrag", 9),
+    (r"endbetrag", 9),
+    (r"zu\s*zahlen", 8),
+    (r"totaal", 7),
+    (r"te\s*betalen", 8),
+    (r"kokku\s*tasuda", 10),
+    (r"tasuda", 8),
+    (r"kokku", 6),
+    (r"yhteensä", 6),
+    (r"montant\s*ttc", 9),
+    (r"total\s*ttc", 9),
+    (r"summe", 5),
+    (r"total", 5),
+    (r"amount", 2),
+]
+TOTAL_RES = [(_lab(p), w) for p, w in TOTAL_LABELS]
+NOT_TOTAL_RE = re.compile(
+    r"sub\s*-?\s*total|subtotaal|zwischensumme|total\s*(?:qty|quantity|items?|discount|savings?|tax|gst|vat|excl|before|"
+    r"w/o|without|net\b|number)|exclusi|excl\.|change|cash|tender|paid|rounding|round\s*adj|zahlbetrag\s*bar|"
+    r"ohne|netto|tax\s*amount|gst\s*amount|nettobetrag",
+    re.I,
+)
+SUBTOTAL_RE = _lab(
+    r"sub\s*-?\s*total",
+    r"total\s*(?:excl\.?|excluding|exclusive\s*of|before|w/o|without)\s*(?:vat|gst|tax|btw|mwst)?",
+    r"exclusief\s*btw",
+    r"excl\.?\s*(?:vat|btw|tax)",
+    r"net\s*amount",
+    r"nett?\s*total",
+    r"total\s*net",
+    r"nettobetrag",
+    r"summe\s*netto",
+    r"netto",
+    r"zwischensumme",
+    r"subtotaal",
+    r"total\s*ht",
+    r"montant\s*ht",
+    r"summa\s*ilman\s*alv",
+    r"kokku\s*ilma\s*käibemaksuta",
+    r"total\s*excl",
+)
+TAX_RE = _lab(
+    r"total\s*(?:vat|gst|tax)",
+    r"(?:vat|gst|tax)\s*(?:total|amount)",
+    r"(?:vat|gst|btw|mwst|ust|tva|alv|käibemaks|km|sst|tax)",
+    r"umsatzsteuer",
+    r"mehrwertsteuer",
+)
+PO_RE = _lab(
+    r"p\.?o\.?\s*(?:no|number|#)\.?",
+    r"purchase\s*order(?:\s*(?:no|number|#))?\.?",
+    r"order\s*(?:no|number|#|id)\.?",
+    r"your\s*order",
+    r"bestell(?:nummer|nr\.?|ung)",
+    r"ordernummer",
+    r"tellimus(?:e\s*nr)?",
+)
+VAT_LABEL_RE = _lab(
+    r"vat\s*(?:reg(?:istration)?\.?\s*)?(?:no|number|nr|id)?\.?",
+    r"btw(?:\s*(?:nr|nummer))?\.?",
+    r"ust\.?\s*-?\s*id\.?\s*(?:nr\.?)?",
+    r"ustid(?:nr)?\.?",
+    r"tva\s*intracom\w*",
+    r"n°\s*tva",
+    r"kmkr(?:\s*nr)?\.?",
+    r"alv\s*(?:nro|numero)",
+    r"gst\s*(?:reg\s*)?(?:no|id)\.?",
+    r"tax\s*id",
+)
+REG_LABEL_RE = _lab(
+    r"kvk(?:\s*(?:nr|nummer))?(?:\s*[a-z]+)?",
+    r"registrikood",
+    r"reg(?:istration|\.)?\s*(?:no|nr|code|number)\.?",
+    r"company\s*(?:no|number|reg)\.?",
+    r"handelsregister",
+    r"hrb",
+    r"y-tunnus",
+    r"siren",
+    r"siret",
+    r"co\.?\s*reg\.?\s*(?:no)?\.?",
+    r"roc\s*no\.?",
+)
+BUYER_RE = _lab(
+    r"bill\s*to",
+    r"billed\s*to",
+    r"invoice\s*to",
+    r"sold\s*to",
+    r"customer(?:\s*name)?",
+    r"client",
+    r"rechnungsempfänger",
+    r"klant",
+    r"ostja",
+    r"maksja",
+    r"asiakas",
+    r"buyer",
+)
+SELLER_LABEL_RE = _lab(r"sold\s*by", r"seller", r"supplier", r"vendor", r"müüja", r"verkäufer", r"from")
+
+LEGAL_RE = re.compile(
+    r"(?<![\w])(?:gmbh|ag|kg|b\.?\s?v\.?|n\.?v\.?|ltd\.?|limited|plc|llc|inc\.?|corp\.?|oü|ou|as|aps|a/s|ab|oy|oyj|"
+    r"s\.?a\.?s?|sarl|s\.?r\.?l\.?|sp\.\s*z\s*o\.?o\.?|sdn\.?\s*bhd\.?|bhd\.?|berhad|enterprise|trading|"
+    r"s/b|restaurant|store|mart|supermarket|hardware|pharmacy|cafe|bakery|stationery|"
+    r"pte|pty|uab|sia|kft|s\.r\.o\.)(?![\w])",
+    re.I,
+)
+
+ID_TOKEN = r"[A-Z0-9][A-Z0-9\-/_.]*\d[A-Z0-9\-/_.]*|\d[A-Z0-9\-/_.]*"
+
+
+def _pick_value(lines: list[Line], i: int, m: re.Match, pattern: re.Pattern, look_below: int = 2):
+    """First value matching pattern right of the label, else on the next lines under it."""
+    ln = lines[i]
+    rest = ln.text[m.end() :]
+    skip = re.match(r"[\s:.#\-–=|)]*", rest)
+    start = m.end() + (skip.end() if skip else 0)
+    v = pattern.search(ln.text, start)
+    if v and v.start() - start < 40:
+        return i, v
+    for j in range(i + 1, min(len(lines), i + 1 + look_below)):
+        nxt = lines[j]
+        if nxt.page != ln.page:
+            break
+        v = pattern.search(nxt.text)
+        if v:
+            return j, v
+    return None
+
+
+def _prov(doc: Doc, ln: Line, start: int, end: int) -> dict[str, Any]:
+    w, h = doc.page_sizes.get(ln.page, (0.0, 0.0))
+    return {"page": ln.page, "bbox": ln.bbox(start, end), "page_width": w, "page_height": h}
+
+
+def _hint_labels(hints: dict[str, Any], key: str) -> list[re.Pattern]:
+    v = hints.get(key)
+    if not v:
+        return []
+    vals = [v] if isinstance(v, str) else list(v)
+    out = []
+    for s in vals:
+        if isinstance(s, str) and s.strip():
+            words = [re.escape(p) for p in s.strip().split()]
+            out.append(re.compile(r"(?<!\w)" + r"\s*".join(words) + r"(?!\w)", re.I))
+    return out
+
+
+class _Out:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.fields = empty_fields()
+        self.conf: dict[str, float] = {}
+        self.prov: dict[str, dict[str, Any]] = {}
+
+    def set(self, name: str, value: Any, conf: float, ln: Line | None = None, span: tuple[int, int] = (0, 0)) -> None:
+        if value in (None, "", []) or self.fields.get(name) not in (None, "", []):
+            return
+        self.fields[name] = value
+        self.conf[name] = conf
+        if ln is not None:
+            self.prov[name] = _prov(self.doc, ln, *span)
+
+
+DATE_ANY = re.compile(r".")  # placeholder for _pick_value when dates are searched by find_dates
+
+
+def _date_after(lines: list[Line], i: int, m: re.Match, order: str, below: int = 2):
+    ln = lines[i]
+    for j, off in [(i, m.end())] + [(k, 0) for k in range(i + 1, min(len(lines), i + 1 + below))]:
+        if lines[j].page != ln.page:
+            break
+        text = lines[j].text[off:]
+        found = find_dates(text, order)
+        if found and (j > i or found[0][0] < 30):
+            s, e, d, _ = found[0]
+            return j, (s + off, e + off), d
+    return None
+
+
+def _amount_matches(text: str, start: int = 0) -> list[tuple[int, int, Decimal]]:
+    out = []
+    for m in AMOUNT_RE.finditer(text, start):
+        s = m.group(0)
+        d = parse_amount(s)
+        if d is None:
+            continue
+        # Amounts on invoices carry cents; bare integers are usually quantities, years or ids.
+        if not re.search(r"[.,]\d{2}-?$", s.strip()):
+            continue
+        out.append((m.start(), m.end(), d))
+    return out
+
+
+def extract_fields(
+    doc: Doc, hints: dict[str, Any] | None = None, receipt: bool = False
+) -> tuple[dict[str, Any], dict[str, float], dict[str, dict[str, Any]]]:
+    """Fields, confidences and provenance found by the rules in doc."""
+    hints = hints or {}
+    order = str(hints.get("date_order") or "DMY").upper()
+    lines = doc.lines
+    out = _Out(doc)
+    full = doc.text()
+
+    # --- invoice number
+    id_re = re.compile(r"(?<![\w])(?:" + ID_TOKEN + r")(?![\w])", re.I)
+    for pat in _hint_labels(hints, "invoice_number_label"):
+        for i, ln in enumerate(lines):
+            m = pat.search(ln.text)
+            if m:
+                got = _pick_value(lines, i, m, id_re)
+                if got:
+                    j, v = got
+                    out.set("invoice_number", v.group(0).strip(".-/"), 0.85, lines[j], v.span())
+                    break
+        if out.fields["invoice_number"]:
+            break
+    if not out.fields["invoice_number"]:
+        best = None
+        for i, ln in enumerate(lines):
+            for m in INV_NO_RE.finditer(ln.text):
+                # "#" and ":" are not part of an id; skip stray '#', then take the next token.
+                got = _pick_value(lines, i, m, id_re, look_below=1)
+                if not got:
+                    continue
+                j, v = got
+                val = v.group(0).strip(".-/")
+                if find_dates(val) or len(val) < 3:
+                    continue
+                generic = m.group(0).strip().lower() == "invoice"
+                rank = (1 if generic else 0, j - i, i)
+                if best is None or rank < best[0]:
+                    best = (rank, val, lines[j], v.span())
+        if best:
+            out.set("invoice_number", best[1], 0.7 if best[0][0] == 0 else 0.5, best[2], best[3])
+
+    # --- dates
+    for key, hint_key, label_re in (
+        ("issue_date", "issue_date_label", ISSUE_DATE_RE),
+        ("due_date", "due_date_label", DUE_DATE_RE),
+    ):
+        for pat in [*_hint_labels(hints, hint_key), label_re]:
+            for i, ln in enumerate(lines):
+                found = None
+                for m in pat.finditer(ln.text):
+                    if key == "issue_date" and re.match(r"\s*(?:of\s*)?(?:order|delivery|supply|due)", ln.text[m.end() :], re.I):
+                        continue
+                    pre = ln.text[max(0, m.start() - 12) : m.start()].lower()
+                    if key == "issue_date" and re.search(r"(order|due|delivery|lever|liefer|bestel)\w*\s*$", pre):
+                        continue
+                    found = _date_after(lines, i, m, order)
+                    if found:
+                        break
+                if found:
+                    j, span, d = found
+                    out.set(key, d.isoformat(), 0.8, lines[j], span)
+                    break
+            if out.fields[key]:
+                break
+    if not out.fields["issue_date"]:
+        for ln in lines:
+            found = find_dates(ln.text, order)
+            if found:
+                s, e, d, sure = found[0]
+                out.set("issue_date", d.isoformat(), 0.55 if sure else 0.4, ln, (s, e))
+                break
+    if out.fields["due_date"] and out.fields["issue_date"] and out.fields["due_date"] < out.fields["issue_date"]:
+        out.fields["due_date"] = None
+        out.conf.pop("due_date", None)
+        out.prov.pop("due_date", None)
+
+    # --- amounts
+    _amounts(doc, lines, out, hints, receipt)
+
+    # --- identifiers
+    _identifiers(doc, lines, out, full)
+
+    # --- names
+    _names(doc, lines, out, hints, receipt)
+
+    # --- currency
+    cur = detect_currency(full) if not receipt else _receipt_currency(full)
+    out.set("currency", cur or hints.get("currency"), 0.6 if cur else 0.3)
+
+    # --- po number
+    for i, ln in enumerate(lines):
+        m = PO_RE.search(ln.text)
+        if m:
+            got = _pick_value(lines, i, m, id_re, look_below=1)
+            if got:
+                j, v = got
+                val = v.group(0).strip(".-/")
+                if not find_dates(val):
+                    out.set("po_number", val, 0.5, lines[j], v.span())
+                    break
+
+    if not receipt:
+        lines_out = _line_items(lines)
+        if lines_out:
+            out.set("lines", lines_out, 0.5)
+    return out.fields, out.conf, out.prov
+
+
+def _receipt_currency(text: str) -> str | None:
+    # Receipts rarely print an ISO code; only trust an explicit code or symbol.
+    m = re.search(r"(?<![A-Za-z])(EUR|USD|GBP|MYR|SGD|€|£)(?![A-Za-z])", text)
+    if not m:
+        return None
+    return {"€": "EUR", "£": "GBP"}.get(m[1], m[1])
+
+
+def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receipt: bool) -> None:
+    cands = []  # (score, value, line, span)
+    hint_pats = _hint_labels(hints, "total_label")
+    n = len(lines)
+    for i, ln in enumerate(lines):
+        t = ln.text
+        for pat, weight in [(p, 12) for p in hint_pats] + TOTAL_RES:
+            m = pat.search(t)
+            if not m:
+                continue
+            if weight < 12 and NOT_TOTAL_RE.search(t[max(0, m.start() - 12) : m.end() + 25]):
+                continue
+            ams = _amount_matches(t, m.end())
+            j = i
+            if not ams and i + 1 < n and lines[i + 1].page == ln.page:
+                # Value printed under the label (or the next OCR line).
+                j = i + 1
+                nt = lines[j].text
+                if not re.search(r"[A-Za-z]{3,}", nt[:15]) or _amount_matches(nt[:20]):
+                    ams = _amount_matches(nt)
+            if not ams:
+                continue
+            s, e, v = ams[-1] if j == i else ams[0]
+            # Later in the document and bigger both hint at the grand total.
+            score = weight + 2.0 * (i / max(n, 1))
+            cands.append((score, v, lines[j], (s, e)))
+            break
+    if cands:
+        best = max(cands, key=lambda c: (c[0], c[1]))
+        # Several equally good "total" labels: the largest amount is the grand total.
+        top = [c for c in cands if c[0] >= best[0] - 1.5]
+        pick = max(top, key=lambda c: (c[1], c[0]))
+        if receipt:
+            pick = best if abs(best[0] - pick[0]) > 1 else pick
+        out.set("total", money(pick[1]), min(0.9, 0.4 + pick[0] / 20), pick[2], pick[3])
+    elif receipt:
+        # No label: the largest plausible amount on a receipt is usually the total paid.
+        allam = [(v, ln, (s, e)) for ln in lines for s, e, v in _amount_matches(ln.text)]
+        allam = [a for a in allam if a[0] < Decimal("100000")]
+        if allam:
+            v, ln, span = max(allam, key=lambda a: a[0])
+            out.set("total", money(v), 0.3, ln, span)
+
+    for key, pat in (("subtotal", SUBTOTAL_RE), ("tax_total", TAX_RE)):
+        for i, ln in enumerate(lines):
+            m = pat.search(ln.text)
+            if not m:
+                continue
+            if key == "tax_total" and re.search(r"(?:reg|id|no\b|nr|number|%\s*$)", ln.text[m.end() : m.end() + 8], re.I):
+                continue
+            if key == "tax_total" and re.search(r"incl|excl|sub|total\s*(?:amount|incl)", ln.text[: m.start()], re.I):
+                continue
+            ams = _amount_matches(ln.text, m.end())
+            if not ams:
+                continue
+            # Skip a rate such as "21%" followed by the amount.
+            s, e, v = ams[-1] if key == "tax_total" else ams[0]
+            out.set(key, money(v), 0.6, ln, (s, e))
+            break
+    t, st, tx = (parse_amount(out.fields[k]) if out.fields[k] else None for k in ("total", "subtotal", "tax_total"))
+    if t is not None and st is not None and tx is not None and abs(st + tx - t) > Decimal("0.02"):
+        # Inconsistent trio: keep the total, drop whichever of the others is implausible.
+        if st >= t:
+            out.fields["subtotal"] = None
+        if tx >= t:
+            out.fields["tax_total"] = None
+
+
+def _identifiers(doc: Doc, lines: list[Line], out: _Out, full: str) -> None:
+    # IBAN: first checksum-valid one (the payee account is normally the only one printed).
+    for ln in lines:
+        for m in IBAN_RE.finditer(ln.text.upper()):
+            cand = m.group(1).replace(" ", "")
+            # The regex may swallow a following word; trim until the checksum holds.
+            for k in range(len(cand), 14, -1):
+                if valid_iban(cand[:k]):
+                    out.set("iban", cand[:k], 0.9, ln, (m.start(), m.end()))
+                    break
+            if out.fields["iban"]:
+                break
+        if out.fields["iban"]:
+            break
+
+    # VAT number: labelled first, then any checksum-valid EU VAT number.
+    vat_re = re.compile(r"\b([A-Z]{2}\s?(?:[0-9A-Z][\s.]?){7,13}[0-9A-Z])\b")
+    for i, ln in enumerate(lines):
+        for m in VAT_LABEL_RE.finditer(ln.text):
+            rest = ln.text[m.end() : m.end() + 40]
+            v = vat_re.search(rest.upper())
+            if v:
+                raw = v.group(1).strip()
+                compact = re.sub(r"[\s.]", "", raw)
+                if vat_status(compact) is not False and re.search(r"\d{6}", compact):
+                    s = m.end() + v.start()
+                    out.set("supplier_vat_no", raw, 0.8 if vat_status(compact) else 0.5, ln, (s, s + len(raw)))
+                    break
+        if out.fields["supplier_vat_no"]:
+            break
+    if not out.fields["supplier_vat_no"]:
+        for ln in lines:
+            for v in vat_re.finditer(ln.text.upper()):
+                compact = re.sub(r"[\s.]", "", v.group(1))
+                if vat_status(compact) is True and not valid_iban(compact):
+                    out.set("supplier_vat_no", compact, 0.6, ln, v.span())
+                    break
+            if out.fields["supplier_vat_no"]:
+                break
+
+    reg_re = re.compile(r"(?<![\w])(\d[\d\s.\-]{4,14}\d)(?![\w])")
+    for i, ln in enumerate(lines):
+        m = REG_LABEL_RE.search(ln.text)
+        if m:
+            got = _pick_value(lines, i, m, reg_re, look_below=0)
+            if got:
+                j, v = got
+                val = v.group(1).strip()
+                out.set("supplier_reg_no", val, 0.6, lines[j], v.span())
+                break
+
+
+def _clean_name(s: str) -> str:
+    s = re.sub(r"^(?:factuur|invoice|rechnung|arve|lasku|facture|receipt|tax invoice)\b[.:\s]*", "", s, flags=re.I)
+    s = re.split(r"\s{3,}|\s[-–|]\s|,\s*(?=\d)", s)[0]
+    return s.strip(" .,:;-*#")
+
+
+def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receipt: bool) -> None:
+    # Explicit seller label ("Sold By : X").
+    for i, ln in enumerate(lines[:60]):
+        m = SELLER_LABEL_RE.search(ln.text)
+        if m and m.start() < 5:
+            rest = _clean_name(ln.text[m.end() :].lstrip(" :"))
+            if len(rest) >= 3 and re.search(r"[A-Za-z]{2}", rest):
+                out.set("supplier_name", rest.rstrip(",."), 0.6, ln, (m.end(), len(ln.text)))
+                break
+    # Buyer: the line after a "Bill to" style label.
+    for i, ln in enumerate(lines[:80]):
+        m = BUYER_RE.search(ln.text)
+        if m and m.start() < 3:
+            rest = ln.text[m.end() :].strip(" :")
+            rest = re.split(r"\s{3,}", rest)[0]
+            if len(rest) >= 3 and not re.search(r"\d{3}", rest):
+                out.set("buyer_name", rest, 0.4, ln, (m.end(), len(ln.text)))
+            elif i + 1 < len(lines):
+                nxt = re.split(r"\s{3,}", lines[i + 1].text)[0]
+                if len(nxt) >= 3 and not re.search(r"\d{3}", nxt):
+                    out.set("buyer_name", nxt, 0.35, lines[i + 1], (0, len(nxt)))
+            break
+    if out.fields["supplier_name"]:
+        return
+    page1 = [ln for ln in lines if ln.page == lines[0].page] if lines else []
+    if not page1:
+        out.set("supplier_name", hints.get("supplier_name"), 0.3)
+        return
+    height = doc.page_sizes.get(page1[0].page, (0, 0))[1] or max(ln.bottom for ln in page1)
+    buyer = (out.fields.get("buyer_name") or "").lower()
+    best = None
+    limit = 12 if receipt else 40
+    for idx, ln in enumerate(page1[:limit]):
+        raw = ln.text
+        for seg in re.split(r"\s{3,}", raw):
+            name = _clean_name(seg)
+            if len(name) < 3 or not re.search(r"[A-Za-z]{3}", name):
+                continue
+            if buyer and name.lower() == buyer:
+                continue
+            letters = sum(c.isalpha() for c in name)
+            if letters < 0.5 * len(name):
+                continue
+            score = 0.0
+            if LEGAL_RE.search(name):
+                score += 3
+            rel = ln.top / height if height else 0.5
+            score += 1.5 * (1 - min(rel * 3, 1))
+            score -= 0.15 * idx
+            if re.search(r"(?i)\b(invoice|receipt|tax|date|tel|fax|phone|www|http|@|page|seite|no\.|gst|reg|cashier|"
+                         r"customer|bill to|total|order|address|street|road|jalan|rechnung|factuur)\b", name):
+                score -= 3
+            if re.search(r"\d", name):
+                score -= 1
+            if receipt and name.isupper():
+                score += 0.5
+            start = raw.find(seg)
+            if best is None or score > best[0]:
+                best = (score, name, ln, (max(start, 0), max(start, 0) + len(seg)))
+    if best and best[0] > -1:
+        out.set("supplier_name", best[1], min(0.7, 0.3 + best[0] / 10), best[2], best[3])
+    else:
+        out.set("supplier_name", hints.get("supplier_name"), 0.3)
+
+
+LINE_HEADER_RE = re.compile(
+    r"(?i)\b(description|item|product|article|artikel|omschrijving|beschreibung|bezeichnung|kirjeldus|"
+    r"nimetus|désignation|tuote|product\s*title|qty|menge|aantal|quantity)\b"
+)
+LINE_END_RE = re.compile(
+    r"(?i)^\s*(sub\s*-?total|total|totaal|summe|gesamt|exclusief|kokku|yhteensä|net\s*amount|amount\s*due|"
+    r"zwischensumme|grand\s*total)\b"
+)
+
+
+def _line_items(lines: list[Line]) -> list[dict[str, Any]]:
+    """Table rows between a header row and the totals: description then amounts."""
+    items: list[dict[str, Any]] = []
+    in_table = False
+    for ln in lines:
+        t = ln.text
+        if LINE_HEADER_RE.search(t) and len(LINE_HEADER_RE.findall(t)) >= 2:
+            in_table = True
+            continue
+        if not in_table:
+            continue
+        if LINE_END_RE.search(t):
+            in_table = False
+            continue
+        ams = _amount_matches(t)
+        if not ams:
+            if items and len(t) < 80 and not re.search(r"(?i)seite|page", t):
+                items[-1]["_extra"].append(t.strip())
+            continue
+        first = ams[0][0]
+        desc = t[:first]
+        desc = re.sub(r"[€$£]\s*$", "", desc).strip()
+        # Leading position number and quantity ("2 1 Small Business ...").
+        qty = None
+        mq = re.match(r"^(?:\d{1,3}\s+)?(\d+(?:[.,]\d+)?)\s+(?=[A-Za-z])", desc)
+        if mq:
+            qty = parse_amount(mq.group(1))
+            desc = desc[mq.end() :]
+        else:
+            mq = re.search(r"\s(\d{1,4})\s*$", desc)
+            if mq:
+                qty = Decimal(mq.group(1))
+                desc = desc[: mq.start()]
+        desc = desc.strip(" €$£")
+        if len(desc) < 3 or not re.search(r"[A-Za-z]{2}", desc):
+            continue
+        rate = None
+        mr = re.search(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%", t)
+        if mr:
+            rate = parse_amount(mr.group(1))
+        total = ams[-1][2]
+        unit = ams[0][2] if len(ams) >= 2 else None
+        if unit is None and qty:
+            unit = total / qty if qty else None
+        items.append(
+            {
+                "description": desc,
+                "quantity": number_str(qty if qty is not None else Decimal(1)),
+                "unit_price": money(unit) if unit is not None else money(total),
+                "total": money(total),
+                "tax_rate": number_str(rate) if rate is not None else None,
+                "_extra": [],
+            }
+        )
+    for it in items:
+        extra = it.pop("_extra")
+        if extra:
+            it["description_extra"] = " ".join(extra)
+    for it in items:
+        it.pop("description_extra", None)
+    return items
