@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from accounts.models import Company, Membership, Role
+
+
+def membership_get(*, user: AbstractBaseUser, company_id: int | str | None) -> Membership | None:
+    """The user's membership in the company they act for.
+
+    `company_id` picks one company (session choice or X-Company header); without it a user with a
+    single company acts for that one.
+    """
+    if not user or not user.is_authenticated:
+        return None
+    memberships = Membership.objects.select_related("company").filter(user=user)
+    if company_id not in (None, ""):
+        try:
+            return memberships.get(company_id=int(company_id))
+        except (Membership.DoesNotExist, ValueError, TypeError):
+            return None
+    first_two = list(memberships.order_by("company__name")[:2])
+    if len(first_two) == 1:
+        return first_two[0]
+    return first_two[0] if first_two else None
+
+
+def companies_for_user(*, user: AbstractBaseUser) -> list[Company]:
+    return [m.company for m in Membership.objects.select_related("company").filter(user=user)]
+
+
+def members_of(*, company: Company):
+    return (
+        Membership.objects.filter(company=company)
+        .select_related("user", "manager")
+        .order_by("user__username")
+    )
+
+
+def company_users_with_role(*, company: Company, role: str | Role):
+    return [m.user for m in members_of(company=company).filter(role=role)]

@@ -1,0 +1,104 @@
+"""Writes for companies, members and invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Company, Invitation, Membership, Role
+from envoice.exceptions import ValidationFailed
+
+User = get_user_model()
+
+
+@transaction.atomic
+def company_sign_up(*, company_name: str, username: str, email: str, password: str) -> tuple[Company, object]:
+    """A new company with its first user, who becomes its admin."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed("That username is taken.", {"field": "username"})
+    user = User.objects.create_user(username=username, email=email, password=password)
+    company = Company.objects.create(name=company_name)
+    Membership.objects.create(user=user, company=company, role=Role.ADMIN)
+    from bookkeeping.services import dimension_groups_ensure
+
+    dimension_groups_ensure(company=company)
+    return company, user
+
+
+@transaction.atomic
+def invitation_create(*, company: Company, email: str, role: str, invited_by) -> Invitation:
+    if Membership.objects.filter(company=company, user__email__iexact=email).exists():
+        raise ValidationFailed(f"{email} is already a member of {company}.")
+    invitation = Invitation.objects.create(
+        company=company,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("accounts:accept_invitation", args=[invitation.token])
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to {company} on Envoice",
+            message=(
+                f"{invited_by} invited you to join {company} on Envoice as {invitation.get_role_display()}.\n\n"
+                f"Accept the invitation: {link}\n\nThe link is valid until {invitation.expires_at:%Y-%m-%d %H:%M}."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user=None, username: str = "", password: str = ""
+) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationFailed("This invitation has expired or was already used.")
+    if user is None:
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationFailed("That username is taken.", {"field": "username"})
+        user = User.objects.create_user(username=username, email=invitation.email, password=password)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, company=invitation.company, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    if membership.role == Role.ADMIN and role != Role.ADMIN:
+        _ensure_other_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    if membership.role == Role.ADMIN:
+        _ensure_other_admin(membership)
+    membership.delete()
+
+
+def _ensure_other_admin(membership: Membership) -> None:
+    others = Membership.objects.filter(company=membership.company, role=Role.ADMIN).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationFailed("A company needs at least one admin.")
+
+
+def company_rotate_inbound_address(*, company: Company) -> Company:
+    from accounts.models import _inbound_token
+
+    company.inbound_token = _inbound_token()
+    company.save(update_fields=["inbound_token"])
+    return company

@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+
+
+class FinanceAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FinanceAccount
+        fields = ["id", "scoro_id", "code", "name", "is_purchases", "is_sales", "is_active"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "scoro_id", "number", "name", "status", "is_active"]
+
+
+class TaxRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaxRate
+        fields = ["id", "scoro_id", "code", "name", "percent", "is_purchases", "is_active"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Product
+        fields = ["id", "scoro_id", "code", "name", "unit", "is_service", "is_active"]
+
+
+class DimensionSerializer(serializers.ModelSerializer):
+    group = serializers.CharField(source="group.name", read_only=True)
+
+    class Meta:
+        model = Dimension
+        fields = ["id", "scoro_id", "group", "code", "name", "is_active"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "scoro_id", "contact_type", "name", "lastname", "reg_no", "vat_no", "iban", "email", "phone",
+            "country", "city", "street", "zipcode", "is_supplier", "is_client", "is_active", "push_state",
+            "push_error",
+        ]  # fmt: skip
+        read_only_fields = ["id", "scoro_id", "is_active", "push_state", "push_error"]

@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class DocumentType(models.TextChoices):
+    PURCHASE_INVOICE = "purchase_invoice", "Purchase invoice"
+    RECEIPT = "receipt", "Receipt (expense)"
+    SALES_INVOICE = "sales_invoice", "Sales invoice"
+
+
+class DocumentStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    EXTRACTING = "extracting", "Extracting"
+    TO_REVIEW = "to_review", "To review"
+    IN_APPROVAL = "in_approval", "In approval"
+    READY = "ready", "Ready"
+    QUEUED = "queued", "Queued for Scoro"
+    PUBLISHING = "publishing", "Publishing"
+    PUBLISHED = "published", "Published"
+    PUBLISH_FAILED = "publish_failed", "Publishing failed"
+
+
+class DocumentSource(models.TextChoices):
+    BROWSER = "browser", "Browser upload"
+    MOBILE = "mobile", "Phone capture"
+    API = "api", "REST API"
+    EMAIL = "email", "E-mail"
+    DEMO = "demo", "Demo data"
+
+
+class ExpenseReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_APPROVAL = "in_approval", "In approval"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+    QUEUED = "queued", "Queued for Scoro"
+    PUBLISHED = "published", "Published"
+    PUBLISH_FAILED = "publish_failed", "Publishing failed"
+
+
+class PaidBy(models.TextChoices):
+    EMPLOYEE = "employee", "Employee (reimbursable)"
+    COMPANY_CARD = "company_card", "Company card"

@@ -1,0 +1,54 @@
+"""Reads of documents. Permission-aware: the only way views and the API obtain documents."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.roles import role_can
+from documents.models import Document, ExpenseReport
+
+
+def document_queryset_for(*, membership) -> QuerySet[Document]:
+    """Documents the member may see: all of the company's, or an employee's own uploads."""
+    if membership is None:
+        return Document.objects.none()
+    qs = Document.objects.for_company(membership.company)
+    if not role_can(membership.role, "documents.view_all"):
+        qs = qs.filter(Q(uploaded_by=membership.user) | Q(expense_report__employee=membership.user))
+    return qs
+
+
+def document_list(*, membership, filters: dict | None = None) -> QuerySet[Document]:
+    filters = filters or {}
+    qs = document_queryset_for(membership=membership).select_related("supplier", "project", "finance_account")
+    if filters.get("status"):
+        qs = qs.filter(status__in=str(filters["status"]).split(","))
+    if filters.get("type"):
+        qs = qs.filter(type__in=str(filters["type"]).split(","))
+    if filters.get("supplier"):
+        supplier = str(filters["supplier"])
+        qs = (
+            qs.filter(supplier_id=int(supplier))
+            if supplier.isdigit()
+            else qs.filter(supplier_name__icontains=supplier)
+        )
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(
+            Q(supplier_name__icontains=q) | Q(invoice_number__icontains=q) | Q(filename__icontains=q)
+            | Q(note__icontains=q)
+        )  # fmt: skip
+    if filters.get("date_from"):
+        qs = qs.filter(issue_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(issue_date__lte=filters["date_to"])
+    return qs
+
+
+def expense_report_queryset_for(*, membership) -> QuerySet[ExpenseReport]:
+    if membership is None:
+        return ExpenseReport.objects.none()
+    qs = ExpenseReport.objects.for_company(membership.company)
+    if not role_can(membership.role, "documents.view_all"):
+        qs = qs.filter(employee=membership.user)
+    return qs

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnvoiceConfig(AppConfig):
+    name = "envoice"
+    verbose_name = "Envoice"

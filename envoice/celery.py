@@ -1,0 +1,29 @@
+"""The Celery app. Configuration comes from Django settings under the CELERY_ namespace."""
+
+import os
+
+from celery import Celery, signals
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings")
+
+app = Celery("envoice")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "sweep-stuck-documents": {"task": "documents.tasks.sweep_stuck_documents", "schedule": 120.0},
+    "scoro-daily-sync": {"task": "scoro_sync.tasks.sync_due_companies", "schedule": crontab(minute="*/30")},
+    "scoro-daily-reconcile": {
+        "task": "scoro_sync.tasks.reconcile_published",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "approval-reminders": {"task": "approvals.tasks.send_reminders", "schedule": crontab(minute=0)},
+}
+
+
+@signals.worker_ready.connect
+def _start_worker_heartbeat(**_kwargs) -> None:
+    from envoice.health import start_heartbeat_thread
+
+    start_heartbeat_thread()

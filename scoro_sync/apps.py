@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScoroSyncConfig(AppConfig):
+    name = "scoro_sync"
+    verbose_name = "Scoro integration"

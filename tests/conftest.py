@@ -1,0 +1,80 @@
+"""Project-wide fixtures.
+
+Tests run against PostgreSQL and Redis (`make test` points DATABASE_URL / REDIS_URL at them).
+Celery runs tasks eagerly here unless a test starts the real worker (tests/e2e).
+"""
+
+import importlib.util
+
+import pytest
+
+pytest_plugins = [p for p in ("tests.sandbox_fixtures",) if importlib.util.find_spec(p)]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def company(db):
+    from tests.factories import CompanyFactory
+
+    return CompanyFactory(name="Demo OÜ")
+
+
+@pytest.fixture
+def other_company(db):
+    from tests.factories import CompanyFactory
+
+    return CompanyFactory(name="Other Ltd")
+
+
+def _member(company, role, username):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(company=company, role=role, user__username=username).user
+
+
+@pytest.fixture
+def admin_user(company):
+    return _member(company, "admin", "admin")
+
+
+@pytest.fixture
+def accountant(company):
+    return _member(company, "accountant", "accountant")
+
+
+@pytest.fixture
+def approver(company):
+    return _member(company, "approver", "approver")
+
+
+@pytest.fixture
+def employee(company):
+    return _member(company, "employee", "employee")
+
+
+@pytest.fixture
+def other_user(other_company):
+    return _member(other_company, "admin", "other")
+
+
+@pytest.fixture
+def api_client_for():
+    """api_client_for(user) → a DRF APIClient authenticated with the user's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user, company=None):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        if company is not None:
+            headers["HTTP_X_COMPANY"] = str(company.pk)
+        client.credentials(**headers)
+        return client
+
+    return make
