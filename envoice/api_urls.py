@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("rules.api.urls")),
     path("", include("approvals.api.urls")),
     path("", include("scoro_sync.api.urls")),
+    path("", include("publishing.api.urls")),
     path("", include(router.urls)),
 ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rules",
     "approvals",
     "scoro_sync",
+    "publishing",
     "dashboard",
     "envoice",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.active_company",
+                "approvals.context_processors.pending_approvals",
             ],
         },
     },

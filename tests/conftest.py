@@ -12,7 +12,10 @@ pytest_plugins = [p for p in ("tests.sandbox_fixtures",) if importlib.util.find_
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _isolated_storage_and_cache(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
