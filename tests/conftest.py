@@ -8,7 +8,12 @@ import importlib.util
 
 import pytest
 
-pytest_plugins = [p for p in ("tests.sandbox_fixtures",) if importlib.util.find_spec(p)]
+# Fixture plugins; each is optional so a capability's fixtures land with it.
+pytest_plugins = [
+    p
+    for p in ("tests.sandbox_fixtures", "tests.browser_fixtures", "tests.worker_fixtures")
+    if importlib.util.find_spec(p)
+]
 
 
 @pytest.fixture(autouse=True)
