@@ -60,6 +60,8 @@ def extract(
     if not data.strip():
         raise ExtractionError("Empty document")
     hints_: dict[str, Any] = dict(hints or {})
-    result = run(data, filename=filename, languages=tuple(languages), deadline=started + time_limit, hints=hints_)
+    result = run(
+        data, filename=filename, languages=tuple(languages), deadline=started + time_limit, hints=hints_
+    )
     result.seconds = round(time.monotonic() - started, 4)
     return result

@@ -236,13 +236,15 @@ def read_cii(root: Any) -> _Builder:
         "BuyerOrderReferencedDocument/IssuerAssignedID",
         "BuyerOrderReferencedDocument/ID",
     )
-    summ = _first_of(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation")
+    summ = _first_of(
+        settlement,
+        "SpecifiedTradeSettlementHeaderMonetarySummation",
+        "SpecifiedTradeSettlementMonetarySummation",
+    )
     b.set_money("total", summ, "GrandTotalAmount")
     b.set_money("subtotal", summ, "TaxBasisTotalAmount")
     b.set_money("tax_total", summ, "TaxTotalAmount", currency=cur)
-    b.set_date(
-        "due_date", settlement, "SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString"
-    )
+    b.set_date("due_date", settlement, "SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString")
     tax_lines = []
     for tax in _all(settlement, "ApplicableTradeTax"):
         rate = _text(tax, "RateApplicablePercent") or _text(tax, "ApplicablePercent") or "0"
@@ -326,9 +328,7 @@ def read_finvoice(root: Any) -> _Builder:
     lines = []
     for row in _all(root, "InvoiceRow"):
         qty = (
-            _text(row, "DeliveredQuantity")
-            or _text(row, "InvoicedQuantity")
-            or _text(row, "OrderedQuantity")
+            _text(row, "DeliveredQuantity") or _text(row, "InvoicedQuantity") or _text(row, "OrderedQuantity")
         )
         line = {
             "description": _text(row, "ArticleName") or _text(row, "RowFreeText"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 from functools import lru_cache
 from typing import Any
@@ -94,6 +95,10 @@ def _osd_rotate(img: Any, deadline: float) -> Any:
 
 def ocr_image(img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], deadline: float) -> None:
     import pytesseract
+
+    # Tesseract's OpenMP threads spin-wait and made single receipts 2-3x slower on the 2-core
+    # servers (and starve parallel workers); one thread per page is faster in practice.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     prepared, scale = _prepare(img)
     w0, h0 = img.size

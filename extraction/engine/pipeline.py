@@ -45,7 +45,9 @@ def _finish(result: ExtractionResult) -> None:
         if v not in (None, "", []) and k not in result.confidence:
             result.confidence[k] = 0.5
     cross_check(f, result.confidence, result.warnings)
-    result.confidence = {k: round(v, 3) for k, v in result.confidence.items() if f.get(k) not in (None, "", [])}
+    result.confidence = {
+        k: round(v, 3) for k, v in result.confidence.items() if f.get(k) not in (None, "", [])
+    }
 
 
 # ------------------------------------------------------------------ XML
@@ -84,7 +86,9 @@ def _embedded_xml(data: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def _run_pdf(data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]) -> ExtractionResult:
+def _run_pdf(
+    data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]
+) -> ExtractionResult:
     import pdfplumber
 
     xml_fields = None
@@ -154,15 +158,18 @@ def _merge_xml(res: ExtractionResult, xml: Any) -> None:
     if xf.get("total") and visible.get("total") and not _same_amount(xf["total"], visible["total"]):
         # Only complain when the XML total is nowhere on the page; label heuristics can pick
         # the amount due or a subtotal on perfectly consistent documents.
-        if _norm_name(xf["total"]).lstrip("0") not in text_norm and _norm_name(
-            xf["total"].replace(".", ",")
-        ).lstrip("0") not in text_norm:
+        if (
+            _norm_name(xf["total"]).lstrip("0") not in text_norm
+            and _norm_name(xf["total"].replace(".", ",")).lstrip("0") not in text_norm
+        ):
             res.warnings.append(
                 f"Embedded XML total {xf['total']} differs from the visible page {visible['total']}"
             )
     if xf.get("iban") and visible.get("iban") and valid_iban(visible["iban"]):
         if _norm_name(xf["iban"]) != _norm_name(visible["iban"]):
-            res.warnings.append(f"Embedded XML IBAN {xf['iban']} differs from the visible page {visible['iban']}")
+            res.warnings.append(
+                f"Embedded XML IBAN {xf['iban']} differs from the visible page {visible['iban']}"
+            )
     if xf.get("supplier_name") and res.text.strip():
         key = _norm_name(xf["supplier_name"])[:12]
         if key and key not in text_norm:
@@ -176,11 +183,15 @@ def _merge_xml(res: ExtractionResult, xml: Any) -> None:
 
 
 # ------------------------------------------------------------------ images
-def _run_image(data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]) -> ExtractionResult:
+def _run_image(
+    data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]
+) -> ExtractionResult:
     from .ocr import load_image, ocr_image
 
     img = load_image(data)
     doc = Doc()
     ocr_image(img, doc, page_no=1, languages=languages, deadline=deadline)
     fields, conf, prov = extract_fields(doc, hints=hints, receipt=True)
-    return ExtractionResult(fields=fields, confidence=conf, provenance=prov, source="ocr", text=doc.text(), pages=1)
+    return ExtractionResult(
+        fields=fields, confidence=conf, provenance=prov, source="ocr", text=doc.text(), pages=1
+    )

@@ -65,9 +65,7 @@ class Line:
     def bbox(self, start: int = 0, end: int | None = None) -> list[float]:
         end = len(self.text) if end is None else end
         sel = [
-            w
-            for w, o in zip(self.words, self.offsets, strict=True)
-            if o < end and o + len(w.text) > start
+            w for w, o in zip(self.words, self.offsets, strict=True) if o < end and o + len(w.text) > start
         ] or self.words
         return [
             round(min(w.x0 for w in sel), 1),
@@ -97,7 +95,9 @@ class Doc:
         if line_keys is not None:
             # OCR already knows its lines; trust them.
             groups: dict[Any, list[Word]] = {}
-            for w, k in zip(ws, [k for (t, *_), k in zip(words, line_keys, strict=True) if t and t.strip()], strict=True):
+            for w, k in zip(
+                ws, [k for (t, *_), k in zip(words, line_keys, strict=True) if t and t.strip()], strict=True
+            ):
                 groups.setdefault(k, []).append(w)
             rows = sorted(groups.values(), key=lambda g: (min(w.top for w in g), min(w.x0 for w in g)))
         else:
@@ -107,7 +107,10 @@ class Doc:
                 for row in rows[-3:]:
                     rtop = min(x.top for x in row)
                     rbot = max(x.bottom for x in row)
-                    if rtop - 1 <= mid <= rbot + 1 and abs((w.bottom - w.top) - (rbot - rtop)) < 0.8 * (rbot - rtop) + 2:
+                    if (
+                        rtop - 1 <= mid <= rbot + 1
+                        and abs((w.bottom - w.top) - (rbot - rtop)) < 0.8 * (rbot - rtop) + 2
+                    ):
                         row.append(w)
                         break
                 else:
@@ -193,6 +196,8 @@ DUE_DATE_RE = _lab(
 )
 TOTAL_LABELS = [
     (r"grand\s*total", 10),
+    (r"(?:in)?clusive\s*(?:of\s*)?(?:gst|vat|tax)", 10),
+    (r"amt\s*due", 9),
     (r"total\s*amount\s*(?:due|payable)", 10),
     (r"amount\s*due", 9),
     (r"total\s*due", 9),
@@ -223,7 +228,7 @@ TOTAL_LABELS = [
 TOTAL_RES = [(_lab(p), w) for p, w in TOTAL_LABELS]
 NOT_TOTAL_RE = re.compile(
     r"sub\s*-?\s*total|subtotaal|zwischensumme|total\s*(?:qty|quantity|items?|discount|savings?|tax|gst|vat|excl|before|"
-    r"w/o|without|net\b|number)|exclusi|excl\.|change|cash|tender|paid|rounding|round\s*adj|zahlbetrag\s*bar|"
+    r"w/o|without|net\b|number)|exclusi|excludi|excl\.|change|cash|tender|paid|rounding|round\s*adj|zahlbetrag\s*bar|"
     r"ohne|netto|tax\s*amount|gst\s*amount|nettobetrag",
     re.I,
 )
@@ -358,7 +363,9 @@ class _Out:
         self.conf: dict[str, float] = {}
         self.prov: dict[str, dict[str, Any]] = {}
 
-    def set(self, name: str, value: Any, conf: float, ln: Line | None = None, span: tuple[int, int] = (0, 0)) -> None:
+    def set(
+        self, name: str, value: Any, conf: float, ln: Line | None = None, span: tuple[int, int] = (0, 0)
+    ) -> None:
         if value in (None, "", []) or self.fields.get(name) not in (None, "", []):
             return
         self.fields[name] = value
@@ -376,11 +383,18 @@ def _date_after(lines: list[Line], i: int, m: re.Match, order: str, below: int =
         if lines[j].page != ln.page:
             break
         text = lines[j].text[off:]
-        found = find_dates(text, order)
+        found = [f for f in find_dates(text, order) if _plausible(f[2])]
         if found and (j > i or found[0][0] < 30):
             s, e, d, _ = found[0]
             return j, (s + off, e + off), d
     return None
+
+
+def _plausible(d: Any) -> bool:
+    # OCR turns "2018" into "2078"; such a date is noise, not the issue date.
+    import datetime as dt
+
+    return 1990 <= d.year <= dt.date.today().year + 1
 
 
 def _amount_matches(text: str, start: int = 0) -> list[tuple[int, int, Decimal]]:
@@ -448,10 +462,14 @@ def extract_fields(
             for i, ln in enumerate(lines):
                 found = None
                 for m in pat.finditer(ln.text):
-                    if key == "issue_date" and re.match(r"\s*(?:of\s*)?(?:order|delivery|supply|due)", ln.text[m.end() :], re.I):
+                    if key == "issue_date" and re.match(
+                        r"\s*(?:of\s*)?(?:order|delivery|supply|due)", ln.text[m.end() :], re.I
+                    ):
                         continue
                     pre = ln.text[max(0, m.start() - 12) : m.start()].lower()
-                    if key == "issue_date" and re.search(r"(order|due|delivery|lever|liefer|bestel)\w*\s*$", pre):
+                    if key == "issue_date" and re.search(
+                        r"(order|due|delivery|lever|liefer|bestel)\w*\s*$", pre
+                    ):
                         continue
                     found = _date_after(lines, i, m, order)
                     if found:
@@ -464,12 +482,16 @@ def extract_fields(
                 break
     if not out.fields["issue_date"]:
         for ln in lines:
-            found = find_dates(ln.text, order)
+            found = [f for f in find_dates(ln.text, order) if _plausible(f[2])]
             if found:
                 s, e, d, sure = found[0]
                 out.set("issue_date", d.isoformat(), 0.55 if sure else 0.4, ln, (s, e))
                 break
-    if out.fields["due_date"] and out.fields["issue_date"] and out.fields["due_date"] < out.fields["issue_date"]:
+    if (
+        out.fields["due_date"]
+        and out.fields["issue_date"]
+        and out.fields["due_date"] < out.fields["issue_date"]
+    ):
         out.fields["due_date"] = None
         out.conf.pop("due_date", None)
         out.prov.pop("due_date", None)
@@ -536,7 +558,11 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
                     ams = _amount_matches(nt)
             if not ams:
                 continue
-            s, e, v = ams[-1] if j == i else ams[0]
+            ams = [a for a in ams if a[2] != 0] or ams
+            # On the label's own line the largest figure is the total (others are qty/tax).
+            s, e, v = max(ams, key=lambda a: a[2]) if j == i else ams[0]
+            if v == 0:
+                continue
             # Later in the document and bigger both hint at the grand total.
             score = weight + 2.0 * (i / max(n, 1))
             cands.append((score, v, lines[j], (s, e)))
@@ -562,9 +588,13 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
             m = pat.search(ln.text)
             if not m:
                 continue
-            if key == "tax_total" and re.search(r"(?:reg|id|no\b|nr|number|%\s*$)", ln.text[m.end() : m.end() + 8], re.I):
+            if key == "tax_total" and re.search(
+                r"(?:reg|id|no\b|nr|number|%\s*$)", ln.text[m.end() : m.end() + 8], re.I
+            ):
                 continue
-            if key == "tax_total" and re.search(r"incl|excl|sub|total\s*(?:amount|incl)", ln.text[: m.start()], re.I):
+            if key == "tax_total" and re.search(
+                r"incl|excl|sub|total\s*(?:amount|incl)", ln.text[: m.start()], re.I
+            ):
                 continue
             ams = _amount_matches(ln.text, m.end())
             if not ams:
@@ -573,7 +603,9 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
             s, e, v = ams[-1] if key == "tax_total" else ams[0]
             out.set(key, money(v), 0.6, ln, (s, e))
             break
-    t, st, tx = (parse_amount(out.fields[k]) if out.fields[k] else None for k in ("total", "subtotal", "tax_total"))
+    t, st, tx = (
+        parse_amount(out.fields[k]) if out.fields[k] else None for k in ("total", "subtotal", "tax_total")
+    )
     if t is not None and st is not None and tx is not None and abs(st + tx - t) > Decimal("0.02"):
         # Inconsistent trio: keep the total, drop whichever of the others is implausible.
         if st >= t:
@@ -608,7 +640,9 @@ def _identifiers(doc: Doc, lines: list[Line], out: _Out, full: str) -> None:
                 compact = re.sub(r"[\s.]", "", raw)
                 if vat_status(compact) is not False and re.search(r"\d{6}", compact):
                     s = m.end() + v.start()
-                    out.set("supplier_vat_no", raw, 0.8 if vat_status(compact) else 0.5, ln, (s, s + len(raw)))
+                    out.set(
+                        "supplier_vat_no", raw, 0.8 if vat_status(compact) else 0.5, ln, (s, s + len(raw))
+                    )
                     break
         if out.fields["supplier_vat_no"]:
             break
@@ -635,9 +669,17 @@ def _identifiers(doc: Doc, lines: list[Line], out: _Out, full: str) -> None:
 
 
 def _clean_name(s: str) -> str:
-    s = re.sub(r"^(?:factuur|invoice|rechnung|arve|lasku|facture|receipt|tax invoice)\b[.:\s]*", "", s, flags=re.I)
+    s = re.sub(
+        r"^(?:factuur|invoice|rechnung|arve|lasku|facture|receipt|tax invoice)\b[.:\s]*", "", s, flags=re.I
+    )
     s = re.split(r"\s{3,}|\s[-–|]\s|,\s*(?=\d)", s)[0]
-    return s.strip(" .,:;-*#")
+    # Company registration numbers printed after the name: "(139386 X)", "862725-U", "(4M0517726)".
+    s = re.sub(r"\s*[(\[]?\b(?=[\w-]*\d{4})\w{0,3}\d[\w]*[\s-]*[A-Z]?[)\]]?\s*$", "", s)
+    s = s.strip(" ,:;-*#")
+    # Keep the dot of an abbreviation ("Coolblue B.V.", "Ltd."), drop a sentence-final one.
+    if s.endswith(".") and not re.search(r"(?:\b\w\.\w\.|\b\w{1,4}\.)$", s):
+        s = s[:-1]
+    return s
 
 
 def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receipt: bool) -> None:
@@ -689,8 +731,11 @@ def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receip
             rel = ln.top / height if height else 0.5
             score += 1.5 * (1 - min(rel * 3, 1))
             score -= 0.15 * idx
-            if re.search(r"(?i)\b(invoice|receipt|tax|date|tel|fax|phone|www|http|@|page|seite|no\.|gst|reg|cashier|"
-                         r"customer|bill to|total|order|address|street|road|jalan|rechnung|factuur)\b", name):
+            if re.search(
+                r"(?i)\b(invoice|receipt|cash\s*sale|tax|date|tel|fax|phone|www|http|@|page|seite|no\.|gst|reg|cashier|"
+                r"customer|bill to|total|order|address|street|road|jalan|rechnung|factuur)\b",
+                name,
+            ):
                 score -= 3
             if re.search(r"\d", name):
                 score -= 1
@@ -700,6 +745,14 @@ def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receip
             if best is None or score > best[0]:
                 best = (score, name, ln, (max(start, 0), max(start, 0) + len(seg)))
     if best and best[0] > -1:
+        score, name, ln, span = best
+        k = page1.index(ln)
+        if k > 0 and LEGAL_RE.match(name) and len(name) <= 18:
+            # "Sdn Bhd" / "CO. (M) SDN BHD" wrapped onto its own line: prepend the line above.
+            above = _clean_name(re.split(r"\s{3,}", page1[k - 1].text)[-1])
+            if len(above) >= 3 and re.search(r"[A-Za-z]{3}", above):
+                name = f"{above} {name}"
+        best = (score, name, ln, span)
         out.set("supplier_name", best[1], min(0.7, 0.3 + best[0] / 10), best[2], best[3])
     else:
         out.set("supplier_name", hints.get("supplier_name"), 0.3)
