@@ -31,9 +31,13 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     counts = ", ".join(f"{k}={v}" for k, v in server.store.counts().items() if v)
     print(
-        f"Scoro sandbox on {server.base_url}/api/v2/  (seeded in {time.perf_counter() - t0:.2f}s: {counts})"
+        f"Scoro sandbox on {server.base_url}/api/v2/  (seeded in {time.perf_counter() - t0:.2f}s: {counts})",
+        flush=True,
     )
-    print(f"apiKey={args.api_key!r} company_account_id={args.company_account_id!r}; controls at /_sandbox/")
+    print(
+        f"apiKey={args.api_key!r} company_account_id={args.company_account_id!r}; controls at /_sandbox/",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
