@@ -18,7 +18,10 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
 
 # GENERAL
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me" if DEBUG else None)
+# Without DEBUG there is no default: a production process refuses to start without a secret key.
+SECRET_KEY = (
+    env("DJANGO_SECRET_KEY") if not DEBUG else env("DJANGO_SECRET_KEY", default="insecure-development-key")
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("ENVOICE_SITE_URL", default="http://127.0.0.1:8000")
