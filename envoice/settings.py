@@ -13,7 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=(BASE_DIR / ".env").exists()):
     env.read_env(str(BASE_DIR / ".env"))
 
 # GENERAL
