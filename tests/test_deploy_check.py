@@ -20,6 +20,7 @@ def test_check_deploy_is_clean_with_production_variables():
             "DJANGO_ALLOWED_HOSTS": "envoice.example.com",
             "DJANGO_SECURE_SSL_REDIRECT": "true",
             "DJANGO_SECURE_HSTS_SECONDS": "31536000",
+            "DJANGO_READ_DOT_ENV_FILE": "false",
         }
     )
     result = subprocess.run(
@@ -36,6 +37,7 @@ def test_check_deploy_is_clean_with_production_variables():
 
 def test_production_defaults_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DJANGO_READ_DOT_ENV_FILE"] = "false"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
