@@ -370,6 +370,7 @@ class ScoroClient:
                     raise
                 # Not executed by Scoro, so retrying is safe for every call including creates.
                 delay = max(1.0, exc.retry_after or 1.0) + random.random() * 0.5
+                self._window_free_at = None  # this delay already covers the burst window
             except ScoroUnavailable as exc:
                 if not exc.retryable:
                     raise
