@@ -100,11 +100,15 @@ def cross_check(fields: dict[str, Any], confidence: dict[str, float], warnings: 
 
     tax_lines = fields.get("tax_lines") or []
     amounts = [_d(t.get("amount")) for t in tax_lines if isinstance(t, dict)]
-    if tax is not None and amounts and all(a is not None for a in amounts):
-        if abs(sum(amounts, Decimal(0)) - tax) > tol:
-            warnings.append(
-                f"VAT breakdown adds up to {sum(amounts, Decimal(0)):.2f} but the VAT total says {tax:.2f}"
-            )
+    if (
+        tax is not None
+        and amounts
+        and all(a is not None for a in amounts)
+        and abs(sum(amounts, Decimal(0)) - tax) > tol
+    ):
+        warnings.append(
+            f"VAT breakdown adds up to {sum(amounts, Decimal(0)):.2f} but the VAT total says {tax:.2f}"
+        )
 
     iban = fields.get("iban")
     if iban:

@@ -114,10 +114,8 @@ def parse_amount(text: str) -> Decimal | None:
     elif last_dot >= 0 or last_comma >= 0:
         sep = "." if last_dot >= 0 else ","
         tail = s.rsplit(sep, 1)[1]
-        if s.count(sep) > 1 or (len(tail) == 3 and len(s) > 4 and s[0] != "0"):
-            dec_sep = None  # thousands grouping only
-        else:
-            dec_sep = sep
+        grouping_only = s.count(sep) > 1 or (len(tail) == 3 and len(s) > 4 and s[0] != "0")
+        dec_sep = None if grouping_only else sep
     else:
         dec_sep = None
     if dec_sep:

@@ -155,21 +155,24 @@ def _merge_xml(res: ExtractionResult, xml: Any) -> None:
     visible = res.fields
     text_norm = _norm_name(res.text)
     xf = xml.fields
-    if xf.get("total") and visible.get("total") and not _same_amount(xf["total"], visible["total"]):
-        # Only complain when the XML total is nowhere on the page; label heuristics can pick
-        # the amount due or a subtotal on perfectly consistent documents.
-        if (
-            _norm_name(xf["total"]).lstrip("0") not in text_norm
-            and _norm_name(xf["total"].replace(".", ",")).lstrip("0") not in text_norm
-        ):
-            res.warnings.append(
-                f"Embedded XML total {xf['total']} differs from the visible page {visible['total']}"
-            )
-    if xf.get("iban") and visible.get("iban") and valid_iban(visible["iban"]):
-        if _norm_name(xf["iban"]) != _norm_name(visible["iban"]):
-            res.warnings.append(
-                f"Embedded XML IBAN {xf['iban']} differs from the visible page {visible['iban']}"
-            )
+    # Only complain when the XML total is nowhere on the page; label heuristics can pick
+    # the amount due or a subtotal on perfectly consistent documents.
+    if (
+        xf.get("total")
+        and visible.get("total")
+        and not _same_amount(xf["total"], visible["total"])
+        and _norm_name(xf["total"]).lstrip("0") not in text_norm
+    ):
+        res.warnings.append(
+            f"Embedded XML total {xf['total']} differs from the visible page {visible['total']}"
+        )
+    if (
+        xf.get("iban")
+        and visible.get("iban")
+        and valid_iban(visible["iban"])
+        and _norm_name(xf["iban"]) != _norm_name(visible["iban"])
+    ):
+        res.warnings.append(f"Embedded XML IBAN {xf['iban']} differs from the visible page {visible['iban']}")
     if xf.get("supplier_name") and res.text.strip():
         key = _norm_name(xf["supplier_name"])[:12]
         if key and key not in text_norm:

@@ -584,7 +584,7 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
             out.set("total", money(v), 0.3, ln, span)
 
     for key, pat in (("subtotal", SUBTOTAL_RE), ("tax_total", TAX_RE)):
-        for i, ln in enumerate(lines):
+        for ln in lines:
             m = pat.search(ln.text)
             if not m:
                 continue
@@ -631,7 +631,7 @@ def _identifiers(doc: Doc, lines: list[Line], out: _Out, full: str) -> None:
 
     # VAT number: labelled first, then any checksum-valid EU VAT number.
     vat_re = re.compile(r"\b([A-Z]{2}\s?(?:[0-9A-Z][\s.]?){7,13}[0-9A-Z])\b")
-    for i, ln in enumerate(lines):
+    for ln in lines:
         for m in VAT_LABEL_RE.finditer(ln.text):
             rest = ln.text[m.end() : m.end() + 40]
             v = vat_re.search(rest.upper())
@@ -684,7 +684,7 @@ def _clean_name(s: str) -> str:
 
 def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receipt: bool) -> None:
     # Explicit seller label ("Sold By : X").
-    for i, ln in enumerate(lines[:60]):
+    for ln in lines[:60]:
         m = SELLER_LABEL_RE.search(ln.text)
         if m and m.start() < 5:
             rest = _clean_name(ln.text[m.end() :].lstrip(" :"))
