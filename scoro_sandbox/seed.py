@@ -433,7 +433,7 @@ def _products(rng: random.Random, n: int, contacts: list[Record]) -> list[Record
     return out
 
 
-def _bills(contacts: list[Record]) -> list[Record]:
+def _bills(contacts: list[Record], *, with_project: bool = True) -> list[Record]:
     """A handful of historic bills so the human pages and lists have something to show."""
     suppliers = [c for c in contacts if c["is_supplier"] and c["contact_type"] == "company"][:3]
     out: list[Record] = []
@@ -446,7 +446,8 @@ def _bills(contacts: list[Record]) -> list[Record]:
              "finance_account_id": 10, "finance_object_id": 3, "project_id": None, "sum": 41.0},
             {"id": line_id + 1, "product_id": None, "comment": "Delivery", "comment2": "", "price": 9.90,
              "amount": 1, "discount": 0, "unit": "pcs", "vat": 22.0, "vat_code_id": 1,
-             "finance_account_id": 15, "finance_object_id": None, "project_id": 1, "sum": 9.9},
+             "finance_account_id": 15, "finance_object_id": None, "project_id": 1 if with_project else None,
+             "sum": 9.9},
         ]  # fmt: skip
         line_id += 2
         out.append(
@@ -502,6 +503,6 @@ def generate(
         "contacts": cons,
         "projects": _projects(rng, n_projects, cons),
         "products": _products(rng, n_products, cons),
-        "bills": _bills(cons) if n_contacts else [],
+        "bills": _bills(cons, with_project=n_projects > 0) if n_contacts else [],
         "expenses": [],
     }

@@ -181,8 +181,9 @@ def envelope(data: Any = None, *, status: int = 200, messages: Any = None) -> Re
 class Handler(BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: requests.Session reuses connections, tests stay fast
-    server_version = "nginx"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return "nginx"  # what a real Scoro answer carries; no Python version banner
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
@@ -450,6 +451,14 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._html(200, WRONG_SITE_HTML)
 
+    def _line_vat(self, line: Record, is_bill: bool) -> Any:
+        code_id = line.get("vat_code_id" if is_bill else "tax_code_id")
+        if code_id:
+            codes = self.state.store.dump("vatCodes", [code_id])
+            if codes:
+                return f"{codes[0]['percent']:g} ({codes[0]['vat_code']})"
+        return line.get("vat" if is_bill else "tax_percentage")
+
     def _document_page(self, module: str, obj_id: int) -> None:
         store = self.state.store
         recs = store.dump(module, [obj_id])
@@ -475,7 +484,7 @@ class Handler(BaseHTTPRequestHandler):
                         ln.get("comment") if is_bill else ln.get("description"),
                         ln.get("amount") if is_bill else ln.get("quantity"),
                         ln.get("price"),
-                        ln.get("vat") if is_bill else ln.get("tax_percentage"),
+                        self._line_vat(ln, is_bill),
                         f"{acc['account_symbol']} {acc['name']}" if acc else "",
                         ln.get("finance_object_id") if is_bill else ln.get("accounting_object_id"),
                         ln.get("project_id"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 import traceback
 from datetime import UTC, datetime
 from typing import Any
@@ -376,6 +377,14 @@ def test_create_timeout_without_lookup_raises(make_client, secret_sandbox: Sandb
         client.create("contacts", {"name": "Aeglane OÜ"})
     assert info.value.ambiguous
     assert api_calls(secret_sandbox) == {"contacts/modify": 1}
+    # The server finishes the write after we gave up: exactly why creates are never blindly repeated.
+    # Waiting for it also keeps this late write from landing in the next test's fresh data.
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and not any(
+        c["name"] == "Aeglane OÜ" for c in secret_sandbox.records("contacts")
+    ):
+        time.sleep(0.05)
+    assert sum(c["name"] == "Aeglane OÜ" for c in secret_sandbox.records("contacts")) == 1
 
 
 # --------------------------------------------------------------------------------------------- budgets & quota
