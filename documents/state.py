@@ -18,6 +18,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "start_extraction": (frozenset({S.RECEIVED, S.TO_REVIEW}), S.EXTRACTING),
     "finish_extraction": (frozenset({S.EXTRACTING, S.RECEIVED}), S.TO_REVIEW),
     "record": (frozenset({S.TO_REVIEW}), S.READY),
+    # "Recording required" off in the Scoro settings: ready without recording.
+    "submit": (frozenset({S.TO_REVIEW}), S.READY),
     "send_to_approval": (frozenset({S.TO_REVIEW, S.READY}), S.IN_APPROVAL),
     "approve": (frozenset({S.IN_APPROVAL}), S.READY),
     "reject": (frozenset({S.IN_APPROVAL}), S.TO_REVIEW),

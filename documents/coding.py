@@ -1,0 +1,544 @@
+"""Review and coding of documents: corrections, coding, recording, bulk actions, deletion.
+
+Every write to a document's extracted values or coding goes through `document_update`; every move to
+"ready" through `document_record`. Views and the API only translate requests into these calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audit.services import audit_record
+from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+from documents.choices import DocumentStatus as S
+from documents.models import Document, DocumentLine
+from documents.state import transition
+from envoice.exceptions import InvalidTransition, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+# Extracted values a person may correct, and how each is parsed. Denormalised ones mirror onto columns.
+DATE_FIELDS = ("issue_date", "due_date")
+AMOUNT_FIELDS = ("total", "subtotal", "tax_total")
+TEXT_FIELDS = (
+    "supplier_name",
+    "supplier_vat_no",
+    "supplier_reg_no",
+    "buyer_name",
+    "invoice_number",
+    "currency",
+    "po_number",
+    "iban",
+)
+EDITABLE_FIELDS = TEXT_FIELDS + DATE_FIELDS + AMOUNT_FIELDS
+DENORMALISED = {
+    "supplier_name": 255,
+    "invoice_number": 100,
+    "currency": 3,
+    "issue_date": None,
+    "due_date": None,
+    "total": None,
+    "subtotal": None,
+    "tax_total": None,
+}
+# Changing these changes what gets approved and published: the version goes up.
+VERSIONED_FIELDS = frozenset({"currency", *AMOUNT_FIELDS})
+
+HEADER_CODING = {
+    "supplier": Contact,
+    "project": Project,
+    "finance_account": FinanceAccount,
+    "tax_rate": TaxRate,
+}
+LINE_CODING = {
+    "product": Product,
+    "project": Project,
+    "finance_account": FinanceAccount,
+    "tax_rate": TaxRate,
+    "dimension": Dimension,
+}
+LINE_VALUES = {
+    "description": str,
+    "quantity": "decimal",
+    "unit_price": "decimal",
+    "total": "amount",
+    "tax_percent": "decimal",
+}
+
+# A document in these states is being sent to Scoro right now; it cannot change under the worker.
+LOCKED_STATUSES = frozenset({S.EXTRACTING, S.QUEUED, S.PUBLISHING})
+DELETABLE_STATUSES = frozenset({S.RECEIVED, S.TO_REVIEW, S.IN_APPROVAL, S.READY, S.PUBLISH_FAILED})
+TOLERANCE = Decimal("0.02")
+
+USER_SOURCE = "user"
+
+
+def _decimal(value: Any, *, name: str, places: int | None = None) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be a number.", {"field": name})
+    if not number.is_finite():
+        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be a number.", {"field": name})
+    return number.quantize(Decimal(10) ** -places) if places is not None else number
+
+
+def _date(value: Any, *, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(
+            f"{name.replace('_', ' ').capitalize()} must be a date (YYYY-MM-DD).", {"field": name}
+        )
+
+
+def _clean_field(name: str, value: Any) -> Any:
+    """The JSON value stored in document.fields for a corrected extracted field."""
+    if name in AMOUNT_FIELDS:
+        number = _decimal(value, name=name, places=2)
+        return None if number is None else f"{number:.2f}"
+    if name in DATE_FIELDS:
+        date = _date(value, name=name)
+        return None if date is None else date.isoformat()
+    text = "" if value is None else str(value).strip()
+    if name == "currency":
+        text = text.upper()
+        if text and (len(text) != 3 or not text.isalpha()):
+            raise ValidationFailed("Currency must be a three-letter ISO code.", {"field": name})
+    return text or None
+
+
+def _same_field(name: str, old: Any, new: Any) -> bool:
+    try:
+        return _clean_field(name, old) == new
+    except ValidationFailed:
+        return False
+
+
+def _column_value(name: str, value: Any) -> Any:
+    if name in AMOUNT_FIELDS:
+        return None if value is None else Decimal(value)
+    if name in DATE_FIELDS:
+        return None if value is None else dt.date.fromisoformat(value)
+    limit = DENORMALISED[name]
+    return (value or "")[:limit]
+
+
+def _resolve(model, value: Any, *, company, name: str):
+    """An id (or instance) of one of the company's own records, or None. Others' ids are unknown ids."""
+    if value in (None, ""):
+        return None
+    pk = value.pk if hasattr(value, "pk") else value
+    try:
+        return model.objects.for_company(company).get(pk=int(pk))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise ValidationFailed(f"Unknown {name.replace('_', ' ')}: {pk}.", {"field": name})
+
+
+def _source_label(source: Any) -> str:
+    if isinstance(source, dict):
+        return source.get("label") or source.get("kind", "")
+    return str(source or "")
+
+
+@dataclass
+class _Changes:
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    coding: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    versioned: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.coding)
+
+
+@transaction.atomic
+def document_update(
+    *, document: Document, data: dict[str, Any], actor, source: Any = USER_SOURCE
+) -> Document:
+    """Apply corrections of extracted values and coding in the shape of the API's PATCH.
+
+    `data` keys: `fields` (extracted values by name), `supplier`, `project`, `finance_account`,
+    `tax_rate` (ids; null clears), `dimensions` (list of ids), `lines` (list of {id?, delete?, values
+    and per-line coding}), `type`, `note`, `assigned_to` (a member's user id). `source` records who set
+    the coding (a person, or a rule/suggestion as {"kind", "label", ...}).
+    """
+    from extraction.services import learn_from_correction
+
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status in LOCKED_STATUSES:
+        raise InvalidTransition(
+            f"The document is {document.get_status_display().lower()} and cannot be changed right now."
+        )
+    company = document.company
+    changes = _Changes()
+    update_fields: set[str] = set()
+
+    for name, raw in (data.get("fields") or {}).items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationFailed(f"Unknown field: {name}.", {"field": name})
+        value = _clean_field(name, raw)
+        old = document.fields.get(name)
+        if _same_field(name, old, value):
+            continue
+        document.fields = {**document.fields, name: value}
+        update_fields.add("fields")
+        if name in DENORMALISED:
+            setattr(document, name, _column_value(name, value))
+            update_fields.add(name)
+        if name not in document.corrected_fields:
+            document.corrected_fields = [*document.corrected_fields, name]
+            update_fields.add("corrected_fields")
+        changes.fields[name] = (old, value)
+        changes.versioned |= name in VERSIONED_FIELDS
+
+    sources = dict(document.coding_sources or {})
+    for name, model in HEADER_CODING.items():
+        if name not in data:
+            continue
+        new = _resolve(model, data[name], company=company, name=name)
+        if getattr(document, f"{name}_id") == (new.pk if new else None):
+            continue
+        changes.coding[name] = (getattr(document, name), new)
+        setattr(document, name, new)
+        update_fields.add(name)
+        sources[name] = source if new is not None else None
+        if name == "supplier" and source == USER_SOURCE:
+            document.supplier_match_reason = "Chosen by a person" if new else ""
+            update_fields.add("supplier_match_reason")
+    if "dimensions" in data:
+        wanted = [
+            _resolve(Dimension, pk, company=company, name="dimension") for pk in data["dimensions"] or []
+        ]
+        current = set(document.dimensions.values_list("pk", flat=True))
+        if {d.pk for d in wanted} != current:
+            document.dimensions.set(wanted)
+            changes.coding["dimensions"] = (sorted(current), sorted(d.pk for d in wanted))
+            sources["dimensions"] = source if wanted else None
+
+    for line_data in data.get("lines") or []:
+        _line_update(document=document, data=line_data, changes=changes, source=source)
+
+    if "type" in data and data["type"] != document.type:
+        from documents.choices import DocumentType
+
+        if data["type"] not in DocumentType.values:
+            raise ValidationFailed(f"Unknown document type: {data['type']}.", {"field": "type"})
+        changes.coding["type"] = (document.type, data["type"])
+        document.type = data["type"]
+        update_fields.add("type")
+    if "note" in data and (data["note"] or "") != document.note:
+        document.note = data["note"] or ""
+        update_fields.add("note")
+    if "assigned_to" in data:
+        _assign(document=document, user_id=data["assigned_to"])
+        update_fields.add("assigned_to")
+
+    sources = {k: v for k, v in sources.items() if v is not None}
+    if sources != (document.coding_sources or {}):
+        document.coding_sources = sources
+        update_fields.add("coding_sources")
+    if changes.coding or changes.versioned:
+        document.version += 1
+        update_fields.add("version")
+    if update_fields:
+        document.save(update_fields=[*sorted(update_fields), "updated_at"])
+    if not changes:
+        return document
+
+    audit_record(
+        target=document,
+        verb="coded" if changes.coding and not changes.fields else "corrected",
+        actor=actor if source == USER_SOURCE else None,
+        actor_label="" if source == USER_SOURCE else _source_label(source),
+        message=_describe(changes, source=source),
+        data={
+            "fields": {k: [_plain(o), _plain(n)] for k, (o, n) in changes.fields.items()},
+            "coding": {k: [_plain(o), _plain(n)] for k, (o, n) in changes.coding.items()},
+            "version": document.version,
+        },
+    )
+    if source == USER_SOURCE:
+        for name, (_old, value) in changes.fields.items():
+            learn_from_correction(document=document, field=name, value=value, actor=actor)
+    if (changes.coding or changes.versioned) and document.status == S.IN_APPROVAL:
+        from approvals.services import approval_restart_if_in_progress
+
+        approval_restart_if_in_progress(document=document, actor=actor)
+    return document
+
+
+def _line_update(*, document: Document, data: dict[str, Any], changes: _Changes, source: Any) -> None:
+    company = document.company
+    if data.get("id"):
+        try:
+            line = document.lines.get(pk=int(data["id"]))
+        except (DocumentLine.DoesNotExist, ValueError, TypeError):
+            raise ValidationFailed(f"Unknown line: {data['id']}.", {"field": "lines"})
+        if data.get("delete"):
+            changes.coding[f"line {line.position}"] = (str(line), None)
+            changes.versioned = True
+            line.delete()
+            return
+    else:
+        last = document.lines.order_by("-position").values_list("position", flat=True).first()
+        line = DocumentLine(document=document, position=(last or 0) + 1)
+        changes.versioned = True
+    label = f"line {line.position}"
+    for name, kind in LINE_VALUES.items():
+        if name not in data:
+            continue
+        if kind is str:
+            value = str(data[name] or "")[:500]
+        elif kind == "amount":
+            value = _decimal(data[name], name=f"line {name}", places=2)
+        else:
+            value = _decimal(data[name], name=f"line {name}")
+            if name == "quantity" and value is None:
+                value = Decimal("1")
+        old = getattr(line, name)
+        if (old if kind is str else (None if old is None else Decimal(old))) != value:
+            setattr(line, name, value)
+            changes.fields[f"{label} {name}"] = (old, value)
+            changes.versioned |= name != "description"
+    for name, model in LINE_CODING.items():
+        if name not in data:
+            continue
+        new = _resolve(model, data[name], company=company, name=f"line {name}")
+        if getattr(line, f"{name}_id") != (new.pk if new else None):
+            changes.coding[f"{label} {name}"] = (getattr(line, name), new)
+            setattr(line, name, new)
+    line.save()
+
+
+def _assign(*, document: Document, user_id: Any) -> None:
+    from accounts.models import Membership
+
+    if user_id in (None, ""):
+        document.assigned_to = None
+        return
+    membership = (
+        Membership.objects.filter(company_id=document.company_id, user_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationFailed("That person is not a member of this company.", {"field": "assigned_to"})
+    document.assigned_to = membership.user
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool, list)):
+        return value
+    if hasattr(value, "pk"):
+        return {"id": value.pk, "name": str(value)}
+    return str(value)
+
+
+def _describe(changes: _Changes, *, source: Any) -> str:
+    items = [*changes.fields.items(), *changes.coding.items()]
+    text = "; ".join(f"{k.replace('_', ' ')} → {'—' if n in (None, '', []) else n}" for k, (_o, n) in items)
+    if source != USER_SOURCE:
+        text = f"Set by {_source_label(source)}: {text}"
+    return text[:1000]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Recording
+
+
+def recording_required_for(company) -> bool:
+    from scoro_sync.models import ScoroConnection
+
+    value = (
+        ScoroConnection.objects.filter(company=company).values_list("recording_required", flat=True).first()
+    )
+    return True if value is None else value
+
+
+def totals_problem(document: Document) -> str:
+    """Why the amounts do not add up, or "" when they do."""
+    if document.total is None:
+        return "the total is missing"
+    if (
+        document.subtotal is not None
+        and document.tax_total is not None
+        and abs(document.subtotal + document.tax_total - document.total) > TOLERANCE
+    ):
+        return (
+            f"subtotal {document.subtotal:.2f} + tax {document.tax_total:.2f} does not equal "
+            f"the total {document.total:.2f}"
+        )
+    line_totals = [line.total for line in document.lines.all()]
+    if line_totals and all(t is not None for t in line_totals):
+        lines_sum = sum(line_totals, Decimal("0"))
+        targets = [t for t in (document.subtotal, document.total) if t is not None]
+        if not any(abs(lines_sum - t) <= TOLERANCE for t in targets):
+            label = "subtotal" if document.subtotal is not None else "total"
+            ref = document.subtotal if document.subtotal is not None else document.total
+            return f"lines add up to {lines_sum:.2f}, {label} says {ref:.2f}"
+    return ""
+
+
+def recording_problems(document: Document, *, full: bool = True) -> list[str]:
+    """What stops `document` from being recorded (or, with full=False, submitted)."""
+    missing = []
+    lines = list(document.lines.all())
+    if document.supplier_id is None:
+        missing.append("supplier")
+    if full:
+        if document.finance_account_id is None and (
+            not lines or any(li.finance_account_id is None for li in lines)
+        ):
+            missing.append("finance account")
+        if document.project_id is None and (not lines or any(li.project_id is None for li in lines)):
+            missing.append("project")
+    problem = totals_problem(document)
+    if problem:
+        missing.append(f"totals that reconcile ({problem})")
+    return missing
+
+
+def document_record(*, document: Document, actor) -> Document:
+    """Finalize a coded document: → in approval when a workflow applies, else → ready.
+
+    With "Recording required" off in the Scoro settings, the same action submits the document
+    without recording it (only the supplier and reconciling totals are required then).
+    """
+    from approvals.services import approval_start_if_required
+    from publishing.services import publish_if_automatic
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status != S.TO_REVIEW:
+            raise InvalidTransition(
+                f"Only documents to review can be recorded; this one is {document.get_status_display().lower()}."
+            )
+        recording = recording_required_for(document.company)
+        problems = recording_problems(document, full=recording)
+        if problems:
+            verb = "record" if recording else "submit"
+            raise ValidationFailed(f"Cannot {verb}: missing {', '.join(problems)}.", {"missing": problems})
+        if recording:
+            document.recorded_at = timezone.now()
+            document.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+            document.save(update_fields=["recorded_at", "recorded_by", "updated_at"])
+        if approval_start_if_required(document=document, actor=actor):
+            audit_record(
+                target=document,
+                verb="record" if recording else "submit",
+                actor=actor,
+                message="Recorded and sent to approval." if recording else "Submitted to approval.",
+            )
+            document.refresh_from_db()
+            return document
+        transition(
+            document,
+            "record" if recording else "submit",
+            actor=actor,
+            message="Recorded." if recording else "Submitted without recording.",
+        )
+    publish_if_automatic(document=document)
+    document.refresh_from_db()
+    return document
+
+
+# ---------------------------------------------------------------------------------------------------
+# Duplicates, deletion, bulk actions
+
+
+def duplicate_candidates(document: Document) -> QuerySet[Document]:
+    """Other documents of the company with the same supplier and invoice number."""
+    if not document.invoice_number:
+        return Document.objects.none()
+    same_supplier = Q(supplier_id=document.supplier_id) if document.supplier_id else Q()
+    if document.supplier_name:
+        same_supplier |= Q(supplier_name__iexact=document.supplier_name)
+    if not same_supplier:
+        return Document.objects.none()
+    return (
+        Document.objects.for_company(document.company)
+        .filter(same_supplier, invoice_number__iexact=document.invoice_number)
+        .exclude(pk=document.pk)
+        .order_by("received_at")
+    )
+
+
+def document_delete(*, document: Document, actor) -> None:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status not in DELETABLE_STATUSES:
+            raise InvalidTransition(
+                f"A document that is {document.get_status_display().lower()} cannot be deleted."
+            )
+        audit_record(
+            target=document,
+            verb="delete",
+            actor=actor,
+            from_state=document.status,
+            message=f"Deleted {document}.",
+            data={"filename": document.filename, "sha256": document.sha256},
+        )
+        name, storage = document.original.name, document.original.storage
+        document.delete()
+        shared = Document.objects.filter(original=name).exists()
+    if name and not shared:
+        transaction.on_commit(lambda: _delete_file(storage, name))
+
+
+def _delete_file(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        log.warning("Could not delete %s", name)
+
+
+BULK_ACTIONS = ("assign", "set_project", "record", "delete")
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    errors: list[tuple[Document, str]] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        text = f"{self.done} document{'s' if self.done != 1 else ''} done."
+        if self.errors:
+            text += f" {len(self.errors)} not: " + "; ".join(f"{d}: {m}" for d, m in self.errors[:5])
+        return text
+
+
+def documents_bulk(*, documents: QuerySet[Document], action: str, value: Any, actor) -> BulkResult:
+    """One action on many documents; each succeeds or fails on its own."""
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed(f"Unknown action: {action}.")
+    result = BulkResult()
+    for document in documents.order_by("pk")[:500]:
+        try:
+            if action == "assign":
+                document_update(document=document, data={"assigned_to": value}, actor=actor)
+            elif action == "set_project":
+                document_update(document=document, data={"project": value}, actor=actor)
+            elif action == "record":
+                document_record(document=document, actor=actor)
+            else:
+                document_delete(document=document, actor=actor)
+        except (ValidationFailed, InvalidTransition) as error:
+            result.errors.append((document, error.message))
+        else:
+            result.done += 1
+    return result
