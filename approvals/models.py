@@ -1,0 +1,193 @@
+"""Approval workflows (what an admin configures) and approval requests (one run of a workflow).
+
+A workflow is a template: conditions that pick it, and ordered steps naming who approves. When a
+document or expense report enters approval, an `ApprovalRequest` snapshots the steps with the
+approvers resolved to users at that moment (roles and "the project's manager" become people), so
+later changes to the workflow or to roles never change who may decide on a request in flight.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Role
+from accounts.tenancy import CompanyOwned
+from approvals.choices import Decision, RequestStatus, StepRule, StepStatus
+
+
+class ApprovalWorkflow(CompanyOwned):
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    priority = models.PositiveIntegerField(
+        default=100, help_text="When several workflows match, the lowest number wins."
+    )
+    # Conditions; an empty condition matches everything.
+    document_types = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        help_text="purchase_invoice, receipt, sales_invoice, expense_report; empty = all.",
+    )
+    min_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Applies to totals above this amount (company currency); 0 = any amount.",
+    )
+    supplier = models.ForeignKey(
+        "bookkeeping.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    project = models.ForeignKey(
+        "bookkeeping.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finance_account = models.ForeignKey(
+        "bookkeeping.FinanceAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    remind_after_hours = models.PositiveIntegerField(
+        default=24, help_text="Remind approvers who have not decided after this many hours."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalStep(models.Model):
+    """One step of a workflow: who approves (users, roles, the project's manager) and how many must."""
+
+    workflow = models.ForeignKey(ApprovalWorkflow, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    rule = models.CharField(max_length=3, choices=StepRule.choices, default=StepRule.ANY)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
+    project_manager = models.BooleanField(
+        default=False, help_text="The manager of the document's project (from Scoro) approves."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} step {self.position + 1}"
+
+    @property
+    def company_id(self) -> int:
+        return self.workflow.company_id
+
+
+class ApprovalRequest(CompanyOwned):
+    """One run of approval for a document or an expense report."""
+
+    document = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_requests",
+    )
+    expense_report = models.ForeignKey(
+        "documents.ExpenseReport",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_requests",
+    )
+    workflow = models.ForeignKey(
+        ApprovalWorkflow, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    workflow_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING, db_index=True
+    )
+    subject_version = models.PositiveIntegerField(default=1, help_text="Document version approved")
+    remind_after_hours = models.PositiveIntegerField(default=24)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=False, expense_report__isnull=True)
+                | Q(document__isnull=True, expense_report__isnull=False),
+                name="approval_request_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(status=RequestStatus.PENDING, document__isnull=False),
+                name="one_pending_approval_per_document",
+            ),
+            models.UniqueConstraint(
+                fields=["expense_report"],
+                condition=Q(status=RequestStatus.PENDING, expense_report__isnull=False),
+                name="one_pending_approval_per_report",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Approval of {self.subject} ({self.get_status_display()})"
+
+    @property
+    def subject(self):
+        return self.document if self.document_id else self.expense_report
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
+class ApprovalRequestStep(models.Model):
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    label = models.CharField(max_length=200, blank=True)
+    rule = models.CharField(max_length=3, choices=StepRule.choices, default=StepRule.ANY)
+    approvers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="approval_steps")
+    status = models.CharField(
+        max_length=10, choices=StepStatus.choices, default=StepStatus.WAITING, db_index=True
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="unique_approval_step_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"Step {self.position + 1} of {self.request}"
+
+    @property
+    def company_id(self) -> int:
+        return self.request.company_id
+
+
+class ApprovalDecision(models.Model):
+    step = models.ForeignKey(ApprovalRequestStep, on_delete=models.CASCADE, related_name="decisions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    forwarded_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.decision} {self.step}"

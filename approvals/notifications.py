@@ -1,0 +1,71 @@
+"""Approval e-mails, sent through Django's mail backend (console in the demo)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from approvals.choices import Decision
+from approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRequestStep
+from approvals.selectors import display_name
+
+log = logging.getLogger(__name__)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def subject_title(request: ApprovalRequest) -> str:
+    if request.document_id:
+        doc = request.document
+        parts = [doc.supplier.name if doc.supplier_id else doc.supplier_name, doc.invoice_number]
+        label = " ".join(p for p in parts if p) or doc.filename
+        amount = f" ({doc.total} {doc.currency or request.company.currency})" if doc.total is not None else ""
+        return f"{doc.get_type_display()} {label}{amount}"
+    return (
+        f"Expense report “{request.expense_report.title}” by {display_name(request.expense_report.employee)}"
+    )
+
+
+def _send(*, to: list, subject: str, template: str, context: dict) -> int:
+    recipients = [u.email for u in to if u.email]
+    if not recipients:
+        return 0
+    body = render_to_string(template, {**context, "queue_url": _absolute(reverse("approvals:queue"))})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return len(recipients)
+
+
+def send_step_request(*, step: ApprovalRequestStep, users: list, reminder: bool = False) -> int:
+    request = step.request
+    title = subject_title(request)
+    subject = f"{'Reminder: ' if reminder else ''}Approval needed: {title}"
+    return _send(
+        to=users,
+        subject=subject,
+        template="approvals/email/request.txt",
+        context={"request": request, "step": step, "title": title, "reminder": reminder},
+    )
+
+
+def send_outcome(*, request: ApprovalRequest, users: list) -> int:
+    title = subject_title(request)
+    last = (
+        ApprovalDecision.objects.filter(step__request=request)
+        .exclude(decision=Decision.FORWARDED)
+        .select_related("user")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    verb = "approved" if request.status == "approved" else "rejected"
+    return _send(
+        to=users,
+        subject=f"{title.split(' (')[0]} was {verb}",
+        template="approvals/email/outcome.txt",
+        context={"request": request, "title": title, "verb": verb, "last": last},
+    )
