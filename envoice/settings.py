@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "scoro_sync",
     "publishing",
     "dashboard",
+    "inbound",
     "envoice",
 ]
 
@@ -191,6 +192,13 @@ ENVOICE_MAX_UPLOAD_BYTES = env.int("ENVOICE_MAX_UPLOAD_BYTES", default=25 * 1024
 ENVOICE_MAX_PAGES = env.int("ENVOICE_MAX_PAGES", default=100)
 ENVOICE_MAX_IMAGE_PIXELS = env.int("ENVOICE_MAX_IMAGE_PIXELS", default=60_000_000)
 ENVOICE_EXTRACTION_TIME_LIMIT = env.int("ENVOICE_EXTRACTION_TIME_LIMIT", default=120)
+ENVOICE_MAX_ZIP_FILES = env.int("ENVOICE_MAX_ZIP_FILES", default=50)
+ENVOICE_MAX_ZIP_TOTAL_BYTES = env.int("ENVOICE_MAX_ZIP_TOTAL_BYTES", default=100 * 1024 * 1024)
+ENVOICE_INBOUND_MAX_ATTACHMENTS = env.int("ENVOICE_INBOUND_MAX_ATTACHMENTS", default=20)
+# Mailgun signs timestamp+token; an older signed request is a replay, not a retry.
+ENVOICE_INBOUND_MAX_AGE_SECONDS = env.int("ENVOICE_INBOUND_MAX_AGE_SECONDS", default=15 * 60)
+# Documents left in received/extracting longer than this are queued again by the sweep.
+ENVOICE_STUCK_AFTER_SECONDS = env.int("ENVOICE_STUCK_AFTER_SECONDS", default=120)
 
 # CELERY
 CELERY_BROKER_URL = env(
@@ -208,7 +216,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 2, "interval_start": 0}
+# Redis redelivers an unacknowledged task after the visibility timeout (a worker killed mid-task).
+# The SQLAlchemy transport hands its options to create_engine, so it gets none.
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": 3600} if CELERY_BROKER_URL.startswith(("redis", "rediss")) else {}
+)
 CELERY_TASK_ROUTES = {"scoro_sync.tasks.publish_*": {"queue": "publishing"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
