@@ -16,6 +16,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "rules.manage": {ADMIN, ACCOUNTANT},
     "members.manage": {ADMIN},
     "settings.manage": {ADMIN},
+    "approvals.manage": {ADMIN},
     "integrations.manage": {ADMIN},
     "bookkeeping.sync": {ADMIN, ACCOUNTANT},
     "contacts.edit": {ADMIN, ACCOUNTANT},

@@ -224,6 +224,34 @@ def approval_plan_for_expense_report(*, report) -> ApprovalPlan | None:
 # ---------------------------------------------------------------------------
 
 
+def documents_for_approver(*, membership) -> QuerySet:
+    """Documents a member may act on: those they may see, plus those they are asked to approve
+    (a project manager with the employee role sees only their own uploads otherwise)."""
+    from documents.models import Document
+    from documents.selectors import document_queryset_for
+
+    if membership is None:
+        return Document.objects.none()
+    asked = ApprovalRequest.objects.for_company(membership.company).filter(steps__approvers=membership.user)
+    return Document.objects.for_company(membership.company).filter(
+        Q(pk__in=document_queryset_for(membership=membership).values("pk"))
+        | Q(pk__in=asked.values("document_id"))
+    )
+
+
+def expense_reports_for_approver(*, membership) -> QuerySet:
+    from documents.models import ExpenseReport
+    from documents.selectors import expense_report_queryset_for
+
+    if membership is None:
+        return ExpenseReport.objects.none()
+    asked = ApprovalRequest.objects.for_company(membership.company).filter(steps__approvers=membership.user)
+    return ExpenseReport.objects.for_company(membership.company).filter(
+        Q(pk__in=expense_report_queryset_for(membership=membership).values("pk"))
+        | Q(pk__in=asked.values("expense_report_id"))
+    )
+
+
 def approval_request_pending(*, document=None, report=None) -> ApprovalRequest | None:
     qs = ApprovalRequest.objects.filter(status=RequestStatus.PENDING)
     qs = qs.filter(document=document) if document is not None else qs.filter(expense_report=report)

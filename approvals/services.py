@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import Company, Role
 from approvals import selectors
@@ -357,7 +358,7 @@ def _cancel_pending(*, status: str, document=None, report=None) -> bool:
 
 def _lock_for_decision(*, request: ApprovalRequest, actor) -> tuple[ApprovalRequest, ApprovalRequestStep]:
     request = (
-        ApprovalRequest.objects.select_for_update()
+        ApprovalRequest.objects.select_for_update(of=("self",))
         .select_related("company", "document", "expense_report")
         .get(pk=request.pk)
     )
@@ -461,7 +462,7 @@ def _on_commit_notify(task_name: str, *args) -> None:
 
         try:
             getattr(tasks, task_name).delay(*args)
-        except Exception:  # a broker outage must not fail the decision
+        except (KombuOperationalError, OSError):  # a broker outage must not fail the decision
             log.warning(
                 "approvals: could not queue %s%s; the reminder sweep will send it",
                 task_name,

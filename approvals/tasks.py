@@ -28,7 +28,7 @@ def notify_step(step_id: int, user_ids: list[int] | None = None) -> int:
     """Tell the approvers of a newly active step (or `user_ids`, e.g. a forward's target)."""
     with transaction.atomic():
         step = (
-            ApprovalRequestStep.objects.select_for_update()
+            ApprovalRequestStep.objects.select_for_update(of=("self",))
             .select_related("request__company", "request__document", "request__expense_report")
             .filter(pk=step_id, status=StepStatus.PENDING, request__status=RequestStatus.PENDING)
             .first()
@@ -111,7 +111,7 @@ def _remind(step_id: int, delay: timedelta) -> int:
     with transaction.atomic():
         now = timezone.now()
         step = (
-            ApprovalRequestStep.objects.select_for_update(skip_locked=True)
+            ApprovalRequestStep.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("request__company", "request__document", "request__expense_report")
             .filter(pk=step_id, status=StepStatus.PENDING)
             .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - delay))
