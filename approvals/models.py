@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
@@ -27,8 +26,8 @@ class ApprovalWorkflow(CompanyOwned):
         default=100, help_text="When several workflows match, the lowest number wins."
     )
     # Conditions; an empty condition matches everything.
-    document_types = ArrayField(
-        models.CharField(max_length=20),
+    # JSON lists rather than ArrayField: the demo runs on SQLite.
+    document_types = models.JSONField(
         default=list,
         blank=True,
         help_text="purchase_invoice, receipt, sales_invoice, expense_report; empty = all.",
@@ -68,7 +67,7 @@ class ApprovalStep(models.Model):
     position = models.PositiveIntegerField(default=0)
     rule = models.CharField(max_length=3, choices=StepRule.choices, default=StepRule.ANY)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
-    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
+    roles = models.JSONField(default=list, blank=True, help_text="Role names, e.g. [\"approver\"].")
     project_manager = models.BooleanField(
         default=False, help_text="The manager of the document's project (from Scoro) approves."
     )

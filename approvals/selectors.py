@@ -75,12 +75,13 @@ def workflow_for_document(*, document) -> ApprovalWorkflow | None:
 
 
 def workflow_for_expense_report(*, report) -> ApprovalWorkflow | None:
-    return (
+    # Filtered in Python: JSON containment lookups differ between PostgreSQL and SQLite (demo).
+    candidates = (
         ApprovalWorkflow.objects.for_company(report.company)
-        .filter(is_active=True, document_types__contains=[EXPENSE_REPORT])
+        .filter(is_active=True)
         .prefetch_related("steps__users")
-        .first()
     )
+    return next((w for w in candidates if EXPENSE_REPORT in (w.document_types or [])), None)
 
 
 def _members(company) -> QuerySet:
