@@ -7,19 +7,33 @@ company's daily budget is exceeded.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import Company
-from envoice.exceptions import ApplicationError
+from audit.services import audit_record
+from bookkeeping.models import ScoroUser
+from bookkeeping.services import dimension_groups_ensure
+from envoice.exceptions import ApplicationError, InvalidTransition, ValidationFailed
 from scoro_sync.client import ScoroClient
-from scoro_sync.errors import ScoroBudgetExceeded
-from scoro_sync.models import ApiCallCount, ScoroConnection
+from scoro_sync.errors import (
+    ScoroAuthError,
+    ScoroBudgetExceeded,
+    ScoroError,
+    ScoroNotFound,
+    ScoroRateLimited,
+    ScoroUnavailable,
+)
+from scoro_sync.models import ApiCallCount, ScoroConnection, SyncRun
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +87,7 @@ def _client_from_credentials(
     company_account_id: str,
     budget: int,
     observer: CallObserver | None = None,
-    max_retries: int = 5,
+    max_retries: int | None = None,
 ) -> ScoroClient:
     def on_call(module: str, action: str) -> None:
         api_call_count(company=company, budget=budget)
@@ -85,7 +99,8 @@ def _client_from_credentials(
         api_key,
         company_account_id,
         timeout=_timeout(),
-        max_retries=max_retries,
+        max_retries=settings.SCORO_MAX_RETRIES if max_retries is None else max_retries,
+        backoff_base=settings.SCORO_RETRY_BACKOFF_SECONDS,
         on_call=on_call,
     )
 
@@ -95,7 +110,7 @@ def scoro_client_for(
     company: Company,
     connection: ScoroConnection | None = None,
     observer: CallObserver | None = None,
-    max_retries: int = 5,
+    max_retries: int | None = None,
 ) -> ScoroClient:
     """A ScoroClient for the company's connection; every call is counted against the daily budget.
 
@@ -120,3 +135,274 @@ def scoro_client_for(
         observer=observer,
         max_retries=max_retries,
     )
+
+
+# ------------------------------------------------------------------------------------------ connect flow
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+TOGGLES = (
+    "recording_required",
+    "auto_publish",
+    "auto_publish_exclude_purchases_expenses",
+    "auto_publish_exclude_sales",
+    "publish_attachments",
+    "auto_sync",
+)
+
+
+def _is_loopback(host: str) -> bool:
+    host = (host or "").lower()
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(base_url: str) -> str:
+    """https:// only — except http:// on a loopback address (the sandbox, a local Scoro stand-in)."""
+    url = (base_url or "").strip()
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.hostname:
+        raise ValidationFailed(
+            "Enter the Scoro site address, e.g. https://yourcompany.scoro.com.",
+            {"base_url": ["Invalid address."]},
+        )
+    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname)):
+        path = parts.path.rstrip("/").removesuffix("/api/v2").removesuffix("/api")
+        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    raise ValidationFailed(
+        "The Scoro address must start with https:// (plain http:// is only allowed for a local test server).",
+        {"base_url": ["Must use https://."]},
+    )
+
+
+def _credential_error(exc: Exception, *, base_url: str, company_account_id: str) -> ValidationFailed:
+    """Turn what Scoro answered into a message a person can act on (wrong URL, key or account)."""
+    if isinstance(exc, ScoroAuthError):
+        text = " ".join(exc.messages).lower()
+        if "company_account" in text or ("account" in text and "key" not in text):
+            return ValidationFailed(
+                f"Scoro does not know the company account id “{company_account_id}”. Copy it from Scoro › "
+                "Settings › Integrations › Scoro API (it is shown next to the API key).",
+                {"company_account_id": ["Not accepted by Scoro."]},
+            )
+        return ValidationFailed(
+            "Scoro did not accept the API key. Check it under Scoro › Settings › Integrations › Scoro API.",
+            {"api_key": ["Not accepted by Scoro."]},
+        )
+    if (isinstance(exc, ScoroUnavailable) and exc.html) or isinstance(exc, ScoroNotFound):
+        return ValidationFailed(
+            f"{base_url} is not a Scoro API: it answered with a web page. Check the site address "
+            "(it looks like https://yourcompany.scoro.com).",
+            {"base_url": ["Not a Scoro site."]},
+        )
+    if isinstance(exc, ScoroUnavailable):
+        return ValidationFailed(
+            f"Scoro did not answer at {base_url}. Check the address, or try again in a few minutes.",
+            {"base_url": ["No answer."]},
+        )
+    if isinstance(exc, ScoroRateLimited | ScoroBudgetExceeded):
+        return ValidationFailed(f"Scoro's request limit is reached; try again later. ({exc})")
+    return ValidationFailed(f"Scoro answered with an error: {exc}")
+
+
+def _connection_for_update(company: Company) -> ScoroConnection:
+    ScoroConnection.objects.get_or_create(
+        company=company, defaults={"daily_call_budget": settings.SCORO_DAILY_CALL_BUDGET}
+    )
+    return ScoroConnection.objects.select_for_update().get(company=company)
+
+
+def connection_activate(
+    *, company: Company, base_url: str, api_key: str, company_account_id: str, actor
+) -> list[dict[str, Any]]:
+    """Check the credentials against Scoro; on success store them (key encrypted) and return the Scoro
+    users an admin picks the data owner from. The connection then waits for `connection_finish`."""
+    base_url = validate_base_url(base_url)
+    api_key = (api_key or "").strip()
+    company_account_id = (company_account_id or "").strip()
+    if not api_key:
+        raise ValidationFailed("Enter the Scoro API key.", {"api_key": ["Required."]})
+    if not company_account_id:
+        raise ValidationFailed("Enter the Scoro company account id.", {"company_account_id": ["Required."]})
+    current = ScoroConnection.objects.for_company(company).first()
+    if current is not None and current.is_connected:
+        raise InvalidTransition(
+            "Scoro is already connected. Deactivate the connection to change its credentials."
+        )
+    budget = current.daily_call_budget if current else settings.SCORO_DAILY_CALL_BUDGET
+    try:
+        client = _client_from_credentials(
+            company=company, base_url=base_url, api_key=api_key,
+            company_account_id=company_account_id, budget=budget, max_retries=1,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), {"base_url": ["Invalid address."]}) from None
+    try:
+        with client:
+            client.check_credentials()
+            users = list(client.list("users"))
+    except ScoroError as exc:
+        logger.info("Scoro credentials for company %s refused: %s", company.pk, exc)
+        raise _credential_error(exc, base_url=base_url, company_account_id=company_account_id) from None
+
+    from scoro_sync.sync import SYNC_TYPES, rows_apply
+
+    with transaction.atomic():
+        connection = _connection_for_update(company)
+        if connection.is_connected:
+            raise InvalidTransition("Scoro is already connected.")
+        same_site = (connection.base_url, connection.company_account_id) == (base_url, company_account_id)
+        if not same_site:
+            connection.sync_marks = {}  # another Scoro site: the first sync lists everything
+        from_state = connection.state
+        connection.base_url = base_url
+        connection.company_account_id = company_account_id
+        connection.set_api_key(api_key)
+        connection.state = ScoroConnection.State.ACTIVATED
+        connection.save()
+        counts = {"created": 0, "updated": 0, "deactivated": 0}
+        rows_apply(company=company, sync_type=SYNC_TYPES["users"], rows=users, full=True, counts=counts)
+        audit_record(
+            target=connection, verb="scoro.activated", actor=actor, from_state=from_state,
+            to_state=connection.state, message=f"Credentials checked for {base_url}",
+            data={"base_url": base_url, "company_account_id": company_account_id},
+        )  # fmt: skip
+    return scoro_users_to_pick(company=company)
+
+
+def scoro_users_to_pick(*, company: Company) -> list[dict[str, Any]]:
+    return [
+        {"id": u.scoro_id, "full_name": u.full_name, "email": u.email}
+        for u in ScoroUser.objects.for_company(company).filter(is_active=True).order_by("full_name")
+    ]
+
+
+def connection_finish(*, company: Company, owner_user_id: int, actor) -> SyncRun:
+    """Pick the Scoro user who owns what we create there; connect and start the initial full sync."""
+    with transaction.atomic():
+        connection = _connection_for_update(company)
+        if connection.state != ScoroConnection.State.ACTIVATED:
+            raise InvalidTransition("Activate the connection with the Scoro credentials first.")
+        try:
+            owner = ScoroUser.objects.for_company(company).get(scoro_id=int(owner_user_id), is_active=True)
+        except (ScoroUser.DoesNotExist, TypeError, ValueError):
+            raise ValidationFailed(
+                "Choose one of the active Scoro users.", {"owner_user_id": ["Not an active Scoro user."]}
+            ) from None
+        connection.owner_scoro_user_id = owner.scoro_id
+        connection.owner_name = owner.full_name
+        connection.state = ScoroConnection.State.CONNECTED
+        connection.connected_at = timezone.now()
+        connection.save()
+        dimension_groups_ensure(company=company)
+        audit_record(
+            target=connection, verb="scoro.connected", actor=actor, from_state=ScoroConnection.State.ACTIVATED,
+            to_state=connection.state, message=f"Connected to {connection.site_url}; data owner {owner.full_name}",
+        )  # fmt: skip
+        return sync_start(company=company, trigger="connect", full=True, actor=actor)
+
+
+def connection_deactivate(*, company: Company, actor) -> ScoroConnection:
+    """Stop all communication with Scoro: no calls, no scheduled sync. The API key is forgotten;
+    synced rows and their Scoro ids stay, so reconnecting links everything up again."""
+    with transaction.atomic():
+        connection = _connection_for_update(company)
+        if connection.state in (ScoroConnection.State.NOT_CONNECTED, ScoroConnection.State.DEACTIVATED):
+            raise InvalidTransition("Scoro is not connected.")
+        from_state = connection.state
+        connection.state = ScoroConnection.State.DEACTIVATED
+        connection.api_key_encrypted = ""
+        connection.api_key_last4 = ""
+        connection.save()
+        stopped = (
+            SyncRun.objects.for_company(company)
+            .filter(status=SyncRun.Status.RUNNING)
+            .update(
+                status=SyncRun.Status.FAILED,
+                finished_at=timezone.now(),
+                progress="Stopped: connection deactivated",
+            )
+        )
+        audit_record(
+            target=connection, verb="scoro.deactivated", actor=actor, from_state=from_state,
+            to_state=connection.state, message="Scoro connection deactivated", data={"stopped_runs": stopped},
+        )  # fmt: skip
+    return connection
+
+
+def connection_settings_update(*, company: Company, actor, **changes: bool) -> ScoroConnection:
+    unknown = sorted(set(changes) - set(TOGGLES))
+    if unknown:
+        raise ValidationFailed(f"Unknown setting(s): {', '.join(unknown)}.")
+    with transaction.atomic():
+        connection = _connection_for_update(company)
+        changed = {k: bool(v) for k, v in changes.items() if getattr(connection, k) != bool(v)}
+        if changed:
+            for key, value in changed.items():
+                setattr(connection, key, value)
+            connection.save(update_fields=[*changed])
+            audit_record(
+                target=connection, verb="scoro.settings_changed", actor=actor,
+                message=", ".join(f"{k} {'on' if v else 'off'}" for k, v in changed.items()), data=changed,
+            )  # fmt: skip
+    return connection
+
+
+# ------------------------------------------------------------------------------------------ syncs
+STALE_RUN_AFTER = timedelta(minutes=30)
+
+
+def sync_start(
+    *,
+    company: Company,
+    types: list[str] | None = None,
+    trigger: str = "manual",
+    full: bool = False,
+    actor=None,
+) -> SyncRun:
+    """Record a SyncRun and run it in the background (after commit). A run already under way for the
+    company is returned instead of starting a second one."""
+    from scoro_sync.sync import normalise_types
+
+    connection = ScoroConnection.objects.for_company(company).first()
+    if connection is None or not connection.is_connected:
+        raise InvalidTransition("Connect Scoro first (Settings › Integrations › Scoro).")
+    try:
+        types = normalise_types(types)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), {"types": [str(exc)]}) from None
+    running = (
+        SyncRun.objects.for_company(company)
+        .filter(status=SyncRun.Status.RUNNING, started_at__gte=timezone.now() - STALE_RUN_AFTER)
+        .first()
+    )
+    if running is not None:
+        return running
+    run = SyncRun.objects.create(
+        company=company,
+        types=types,
+        trigger=trigger,
+        kind="full" if full else "incremental",
+        progress="Queued",
+    )
+    if actor is not None:
+        audit_record(target=run, verb="scoro.sync_started", actor=actor, message=", ".join(types))
+    run_id = run.pk
+    transaction.on_commit(lambda: _enqueue_sync(company.pk, types, trigger, run_id, full))
+    return run
+
+
+def _enqueue_sync(company_id: int, types: list[str], trigger: str, run_id: int, full: bool) -> None:
+    try:
+        from scoro_sync.tasks import sync_company
+
+        sync_company.delay(company_id, types=types, trigger=trigger, run_id=run_id, full=full)
+    except Exception:  # broker down: the run says so; the 30-minute sweep starts a new one when due
+        logger.warning("Could not queue Scoro sync run %s", run_id, exc_info=True)
+        SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.RUNNING).update(
+            status=SyncRun.Status.FAILED,
+            finished_at=timezone.now(),
+            progress="Could not start: the background queue is unavailable",
+        )
