@@ -54,6 +54,21 @@ def load_image(data: bytes) -> Any:
     return img
 
 
+def _binarize(gray: Any) -> Any:
+    """Adaptive threshold: evens out shadows and uneven lighting of hand-held photos."""
+    try:
+        import cv2
+        import numpy as np
+    except ImportError:  # pragma: no cover - opencv is a declared dependency
+        return gray
+    from PIL import Image
+
+    arr = np.asarray(gray)
+    arr = cv2.GaussianBlur(arr, (3, 3), 0)
+    th = cv2.adaptiveThreshold(arr, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 15)
+    return Image.fromarray(th)
+
+
 def _prepare(img: Any) -> tuple[Any, float]:
     """Grayscale, upscale small images, stretch contrast. Returns image and scale factor."""
     from PIL import ImageOps
@@ -93,7 +108,11 @@ def _osd_rotate(img: Any, deadline: float) -> Any:
     return img
 
 
-def ocr_image(img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], deadline: float) -> None:
+def ocr_image(
+    img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], deadline: float, binarize: bool = False
+) -> None:
+    """OCR img into doc. binarize=True is the second-chance mode for photos: adaptive threshold
+    and a single-block layout, which keeps faint right-hand price columns on their rows."""
     import pytesseract
 
     # Tesseract's OpenMP threads spin-wait and made single receipts 2-3x slower on the 2-core
@@ -101,6 +120,8 @@ def ocr_image(img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], d
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     prepared, scale = _prepare(img)
+    if binarize:
+        prepared = _binarize(prepared)
     w0, h0 = img.size
     if w0 > h0 * 1.3:
         # Landscape photo of a portrait document: probably rotated.
@@ -112,7 +133,7 @@ def ocr_image(img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], d
         data = pytesseract.image_to_data(
             prepared,
             lang=_lang_arg(languages),
-            config="--psm 4",
+            config="--psm 6" if binarize else "--psm 4",
             output_type=pytesseract.Output.DICT,
             timeout=max(1.0, remaining),
         )

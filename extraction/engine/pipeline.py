@@ -195,6 +195,18 @@ def _run_image(
     doc = Doc()
     ocr_image(img, doc, page_no=1, languages=languages, deadline=deadline)
     fields, conf, prov = extract_fields(doc, hints=hints, receipt=True)
-    return ExtractionResult(
-        fields=fields, confidence=conf, provenance=prov, source="ocr", text=doc.text(), pages=1
-    )
+    text = doc.text()
+    weak = [k for k in ("total", "issue_date") if not fields.get(k)]
+    if (weak or not fields.get("supplier_name")) and deadline - time.monotonic() > 5:
+        # Second chance for photos: binarised image, other layout mode. It only fills gaps, so a
+        # good first reading is never made worse.
+        doc2 = Doc()
+        ocr_image(img, doc2, page_no=1, languages=languages, deadline=deadline, binarize=True)
+        f2, c2, p2 = extract_fields(doc2, hints=hints, receipt=True)
+        for k, v in f2.items():
+            if v not in (None, "", []) and fields.get(k) in (None, "", []):
+                fields[k], conf[k] = v, c2.get(k, 0.4)
+                if k in p2:
+                    prov[k] = p2[k]
+        text = text + "\n\f\n" + doc2.text()
+    return ExtractionResult(fields=fields, confidence=conf, provenance=prov, source="ocr", text=text, pages=1)

@@ -578,7 +578,7 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
     elif receipt:
         # No label: the largest plausible amount on a receipt is usually the total paid.
         allam = [(v, ln, (s, e)) for ln in lines for s, e, v in _amount_matches(ln.text)]
-        allam = [a for a in allam if a[0] < Decimal("100000")]
+        allam = [a for a in allam if 0 < a[0] < Decimal("100000")]
         if allam:
             v, ln, span = max(allam, key=lambda a: a[0])
             out.set("total", money(v), 0.3, ln, span)
@@ -674,6 +674,7 @@ def _clean_name(s: str) -> str:
     )
     s = re.split(r"\s{3,}|\s[-–|]\s|,\s*(?=\d)", s)[0]
     # Company registration numbers printed after the name: "(139386 X)", "862725-U", "(4M0517726)".
+    s = re.sub(r"\s+\d{1,3}\.?$", "", s)  # store number after the brand: "SAFEWAY 69."
     s = re.sub(r"\s*[(\[]?\b(?=[\w-]*\d{4})\w{0,3}\d[\w]*[\s-]*[A-Z]?[)\]]?\s*$", "", s)
     s = s.strip(" ,:;-*#")
     # Keep the dot of an abbreviation ("Coolblue B.V.", "Ltd."), drop a sentence-final one.
@@ -732,7 +733,7 @@ def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receip
             score += 1.5 * (1 - min(rel * 3, 1))
             score -= 0.15 * idx
             if re.search(
-                r"(?i)\b(invoice|receipt|cash\s*sale|tax|date|tel|fax|phone|www|http|@|page|seite|no\.|gst|reg|cashier|"
+                r"(?i)\b(invoice|receipt|cash\s*sale|thank|shopping|welcome|visit|tax|date|tel|fax|phone|www|http|@|page|seite|no\.|gst|reg|cashier|"
                 r"customer|bill to|total|order|address|street|road|jalan|rechnung|factuur)\b",
                 name,
             ):
