@@ -2,10 +2,16 @@ from django.shortcuts import render
 from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
+from dashboard.selectors import chart_payload, overview_for
 
 
 class OverviewView(CompanyRequiredMixin, View):
     required_permission = "dashboard.view"
 
     def get(self, request):
-        return render(request, "dashboard/overview.html", {})
+        overview = overview_for(user=request.user, company=self.company)
+        return render(
+            request,
+            "dashboard/overview.html",
+            {"title": "Overview", "overview": overview, "charts": chart_payload(overview)},
+        )
