@@ -18,6 +18,7 @@ router.register("dimensions", bookkeeping.DimensionViewSet, basename="dimension"
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("", include("documents.api.urls")),
+    path("inbound/", include("inbound.urls")),
     path("", include("rules.api.urls")),
     path("", include("approvals.api.urls")),
     path("", include("scoro_sync.api.urls")),

@@ -221,7 +221,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": 3600} if CELERY_BROKER_URL.startswith(("redis", "rediss")) else {}
 )
-CELERY_TASK_ROUTES = {"scoro_sync.tasks.publish_*": {"queue": "publishing"}}
+CELERY_TASK_ROUTES = {"publishing.tasks.publish_*": {"queue": "publishing"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -231,6 +231,12 @@ WORKER_HEARTBEAT_SECONDS = 10
 SCORO_SANDBOX_URL = env("SCORO_SANDBOX_URL", default="")
 SCORO_TIMEOUT_SECONDS = env.float("SCORO_TIMEOUT_SECONDS", default=30.0)
 SCORO_DAILY_CALL_BUDGET = env.int("SCORO_DAILY_CALL_BUDGET", default=10_000)
+
+# PUBLISHING (publishing/services.py): a worker's lease on an attempt outlives any single Scoro call
+# (timeout + the client's longest backoff), so a run that takes over after a crash never races it.
+PUBLISHING_LEASE_SECONDS = env.float("PUBLISHING_LEASE_SECONDS", default=2 * SCORO_TIMEOUT_SECONDS + 60)
+PUBLISHING_RETRY_BASE_SECONDS = env.float("PUBLISHING_RETRY_BASE_SECONDS", default=10.0)
+PUBLISHING_MAX_RETRIES = env.int("PUBLISHING_MAX_RETRIES", default=8)
 SCORO_MAX_RETRIES = env.int("SCORO_MAX_RETRIES", default=5)  # per call, inside the client
 SCORO_RETRY_BACKOFF_SECONDS = env.float("SCORO_RETRY_BACKOFF_SECONDS", default=0.5)
 

@@ -1,8 +1,21 @@
 from django.urls import path
 
-from documents.api import review_views
+from documents.api import expense_report_views, intake_views, review_views
 
 urlpatterns = [
+    path("documents/", intake_views.DocumentListCreateApi.as_view(), name="api-document-list"),
+    path("documents/<int:pk>/file/", intake_views.DocumentFileApi.as_view(), name="api-document-file"),
     path("documents/<int:pk>/", review_views.DocumentDetailApi.as_view(), name="api-document-detail"),
     path("documents/<int:pk>/record/", review_views.DocumentRecordApi.as_view(), name="api-document-record"),
+    path("expense-reports/", expense_report_views.ExpenseReportListApi.as_view(), name="api-expense-report-list"),
+    path(
+        "expense-reports/<int:pk>/",
+        expense_report_views.ExpenseReportDetailApi.as_view(),
+        name="api-expense-report-detail",
+    ),
+    path(
+        "expense-reports/<int:pk>/submit/",
+        expense_report_views.ExpenseReportSubmitApi.as_view(),
+        name="api-expense-report-submit",
+    ),
 ]

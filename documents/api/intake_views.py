@@ -1,0 +1,79 @@
+"""Intake over the REST API: upload, the document list, and the original file."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents.api.intake_serializers import (
+    DocumentListFilterSerializer,
+    DocumentSummarySerializer,
+    DocumentUploadInputSerializer,
+)
+from documents.choices import DocumentSource, DocumentStatus
+from documents.selectors import document_list, document_queryset_for
+from documents.services import document_upload
+
+
+class DocumentListCreateApi(GenericAPIView):
+    """GET: the documents the member may see, filtered and paginated. POST: upload one file."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = DocumentSummarySerializer
+    required_permissions = {"POST": "documents.upload"}
+
+    @extend_schema(parameters=[DocumentListFilterSerializer], responses=DocumentSummarySerializer(many=True))
+    def get(self, request):
+        filters = DocumentListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = {k: v for k, v in filters.validated_data.items() if v not in (None, "")}
+        published = data.pop("published", None)
+        qs = document_list(membership=request.membership, filters=data)
+        if published is True:
+            qs = qs.filter(status=DocumentStatus.PUBLISHED)
+        elif published is False:
+            qs = qs.exclude(status=DocumentStatus.PUBLISHED)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=DocumentUploadInputSerializer, responses={201: DocumentSummarySerializer})
+    def post(self, request):
+        payload = DocumentUploadInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data["file"]
+        documents = document_upload(
+            company=request.company,
+            membership=request.membership,
+            actor=request.user,
+            data=upload.read(),
+            filename=upload.name,
+            type=payload.validated_data.get("type"),
+            note=payload.validated_data.get("note", ""),
+            expense_report=payload.validated_data.get("expense_report"),
+            source=payload.validated_data.get("source", DocumentSource.API),
+        )
+        body = self.get_serializer(documents[0]).data
+        if len(documents) > 1:  # an allowed ZIP: the first one above, all of them here
+            body["documents"] = self.get_serializer(documents, many=True).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DocumentFileApi(APIView):
+    """The original bytes, untouched. Another company's document is simply not found."""
+
+    def get(self, request, pk: int):
+        document = document_queryset_for(membership=request.membership).filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        response = FileResponse(
+            document.original.open("rb"), content_type=document.content_type, filename=document.filename
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        response["ETag"] = f'"{document.sha256}"'
+        return response

@@ -1,0 +1,63 @@
+"""Page previews: one PNG per page, rendered in the background (never in the upload request)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from django.conf import settings
+from PIL import Image, ImageOps
+
+import documents.intake.checks  # noqa: F401  (registers the HEIC opener)
+
+PREVIEW_WIDTH = 1000
+MAX_PREVIEW_PAGES = 50
+
+
+def render_pages(
+    data: bytes, *, content_type: str, max_pages: int = MAX_PREVIEW_PAGES
+) -> list[tuple[bytes, int, int]]:
+    """(PNG bytes, width, height) of each page (at most `max_pages`). XML has no pages."""
+    if content_type == "application/pdf":
+        images = _pdf_pages(data, max_pages)
+    elif content_type.startswith("image/"):
+        images = _image_pages(data, max_pages)
+    else:
+        return []
+    out = []
+    for image in images:
+        buf = io.BytesIO()
+        image.save(buf, format="PNG", optimize=True)
+        out.append((buf.getvalue(), image.width, image.height))
+    return out
+
+
+def _pdf_pages(data: bytes, max_pages: int) -> list[Image.Image]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        images = []
+        for index in range(min(len(pdf), max_pages)):
+            page = pdf[index]
+            width = page.get_width() or 595
+            bitmap = page.render(scale=PREVIEW_WIDTH / width)
+            images.append(bitmap.to_pil().convert("RGB"))
+            page.close()
+        return images
+    finally:
+        pdf.close()
+
+
+def _image_pages(data: bytes, max_pages: int) -> list[Image.Image]:
+    Image.MAX_IMAGE_PIXELS = max(Image.MAX_IMAGE_PIXELS or 0, settings.ENVOICE_MAX_IMAGE_PIXELS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        source = Image.open(io.BytesIO(data))
+        images = []
+        for index in range(min(getattr(source, "n_frames", 1) or 1, max_pages)):
+            source.seek(index)
+            frame = ImageOps.exif_transpose(source.copy()).convert("RGB")
+            frame.thumbnail((PREVIEW_WIDTH, PREVIEW_WIDTH * 4))
+            images.append(frame)
+        return images

@@ -1,0 +1,248 @@
+"""Mail forwarded to a company's address becomes documents.
+
+`inbound_receive(mail=...)` takes a provider-neutral `InboundMail` (the webhook view builds it from
+django-anymail's parsed message) and either stores every attachment as a document — or, with no
+attachment, the body rendered as a PDF — or refuses the whole message with `InboundRefused`.
+Every message is logged in `InboundMessage`; a refused one never leaves anything else behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
+from django.utils.text import slugify
+
+from accounts.models import Company
+from documents.choices import DocumentSource
+from documents.intake import IntakeRejected, html_to_text, text_to_pdf
+from documents.services import document_upload
+from inbound.models import InboundMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MailAttachment:
+    filename: str
+    content: bytes
+    content_type: str = ""
+
+
+@dataclass
+class InboundMail:
+    token: str
+    recipient: str
+    sender: str
+    subject: str = ""
+    message_id: str = ""
+    text: str = ""
+    html: str = ""
+    attachments: list[MailAttachment] = field(default_factory=list)
+    provider: str = "mailgun"
+
+
+class InboundRefused(Exception):
+    """The message is refused as a whole; `code` is stable, the message is for the log."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def company_for_address(address: str) -> Company | None:
+    """The company whose current forwarding address this is; None for unknown or rotated ones."""
+    local, _, domain = (address or "").strip().lower().rpartition("@")
+    if domain != settings.ENVOICE_INBOUND_DOMAIN.lower() or "-" not in local:
+        return None
+    local = local.split("+", 1)[0]
+    slug, _, token = local.rpartition("-")
+    company = Company.objects.filter(slug=slug).first()
+    if company is None or not constant_time_compare(company.inbound_token.lower(), token):
+        return None
+    return company
+
+
+def sender_allowed(company: Company, sender: str) -> bool:
+    """Empty allow-list: everyone. Otherwise one address or @domain (or domain) per line."""
+    entries = [e.strip().lower() for e in re.split(r"[\n,;]+", company.inbound_allowed_senders or "")]
+    entries = [e for e in entries if e]
+    if not entries:
+        return True
+    sender = (sender or "").strip().lower()
+    domain = sender.rpartition("@")[2]
+    for entry in entries:
+        if "@" in entry and not entry.startswith("@"):
+            if sender == entry:
+                return True
+        elif domain == entry.lstrip("@"):
+            return True
+    return False
+
+
+def inbound_receive(*, mail: InboundMail) -> InboundMessage:
+    """Log the message, then store its documents or raise InboundRefused (nothing stored)."""
+    try:
+        with transaction.atomic():
+            record = InboundMessage.objects.create(
+                provider=mail.provider,
+                token=mail.token,
+                recipient=mail.recipient[:320],
+                sender=mail.sender[:320],
+                subject=mail.subject[:255],
+                message_id=mail.message_id[:255],
+                status=InboundMessage.Status.REJECTED,
+                reason="processing",
+                attachment_count=len(mail.attachments),
+            )
+    except IntegrityError:
+        log.warning("Inbound mail refused: replayed token %s (to %s)", mail.token, mail.recipient)
+        raise InboundRefused("This message was already delivered (replayed token).", code="replay") from None
+
+    try:
+        documents = _process(mail, record)
+    except InboundRefused as refused:
+        record.reason = refused.message
+        record.save(update_fields=["reason", "company"])
+        log.warning("Inbound mail to %s from %s refused: %s", mail.recipient, mail.sender, refused.message)
+        raise
+    except Exception:
+        # Let the provider retry: forget the token, so the retry is not taken for a replay.
+        record.delete()
+        raise
+    record.status = InboundMessage.Status.ACCEPTED
+    record.reason = ""
+    record.document_ids = [d.pk for d in documents]
+    record.save(update_fields=["status", "reason", "document_ids", "company", "skipped"])
+    return record
+
+
+def _process(mail: InboundMail, record: InboundMessage):
+    company = company_for_address(mail.recipient)
+    if company is None:
+        raise InboundRefused(f"Unknown or rotated address {mail.recipient}.", code="unknown_address")
+    record.company = company
+    if not sender_allowed(company, mail.sender):
+        raise InboundRefused(
+            f"{mail.sender} is not on the company's sender allow-list.", code="sender_not_allowed"
+        )
+    limit = settings.ENVOICE_INBOUND_MAX_ATTACHMENTS
+    if len(mail.attachments) > limit:
+        raise InboundRefused(
+            f"Too many attachments ({len(mail.attachments)}); the limit is {limit}.",
+            code="too_many_attachments",
+        )
+    for attachment in mail.attachments:
+        if len(attachment.content) > settings.ENVOICE_MAX_UPLOAD_BYTES:
+            raise InboundRefused(
+                f"Attachment {attachment.filename} is too large "
+                f"({len(attachment.content) / 1048576:.1f} MB).",
+                code="attachment_too_large",
+            )
+
+    origin = {
+        "company": company,
+        "source": DocumentSource.EMAIL,
+        "sender_email": _email_or_blank(mail.sender),
+        "email_subject": mail.subject[:255],
+        "actor_label": f"e-mail from {mail.sender}"[:150],
+    }
+    documents, skipped = [], []
+    try:
+        with transaction.atomic():
+            for attachment in mail.attachments:
+                try:
+                    documents += document_upload(
+                        data=attachment.content, filename=attachment.filename, **origin
+                    )
+                except IntakeRejected as rejected:
+                    if rejected.code in ("too_large", "zip_too_large", "zip_too_many_files"):
+                        raise InboundRefused(rejected.message, code="attachment_too_large") from None
+                    skipped.append({"filename": attachment.filename, "reason": rejected.message})
+            if not documents:
+                body = _body_text(mail)
+                if not body:
+                    reasons = (
+                        "; ".join(s["reason"] for s in skipped) or "the message has no attachment and no text"
+                    )
+                    raise InboundRefused(f"Nothing to store: {reasons}.", code="empty")
+                name = (slugify(mail.subject)[:80] or "e-mail") + ".pdf"
+                header = f"From: {mail.sender}\nTo: {mail.recipient}\nSubject: {mail.subject}\n\n"
+                documents += document_upload(
+                    data=text_to_pdf(header + body, title=mail.subject or "E-mail"), filename=name, **origin
+                )
+    except BaseException:
+        for document in documents:  # rows rolled back; remove their bytes too
+            document.original.storage.delete(document.original.name)
+        raise
+    record.skipped = skipped
+    return documents
+
+
+def _body_text(mail: InboundMail) -> str:
+    text = (mail.text or "").strip()
+    if not text and mail.html:
+        text = html_to_text(mail.html)
+    return text
+
+
+def _email_or_blank(value: str) -> str:
+    value = (value or "").strip()
+    return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) and len(value) <= 254 else ""
+
+
+def _audit_company(*, company: Company, verb: str, actor, message: str, data: dict) -> None:
+    # audit_record() expects a company-owned target; the company itself is its own tenant.
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditEvent
+
+    AuditEvent.objects.create(
+        company=company,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label="" if getattr(actor, "is_authenticated", False) else "system",
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(Company),
+        target_id=company.pk,
+        message=message,
+        data=data,
+    )
+
+
+def inbound_address_rotated(*, company: Company, old_address: str, actor) -> None:
+    """Record a rotation done by accounts.services.company_rotate_inbound_address."""
+    _audit_company(
+        company=company,
+        verb="rotate_inbound_address",
+        actor=actor,
+        message=f"Forwarding address changed; {old_address} no longer accepts mail",
+        data={"old": old_address, "new": company.inbound_address},
+    )
+
+
+_SENDER_ENTRY = re.compile(r"^(?:[^@\s]+@)?@?[a-z0-9.-]+\.[a-z]{2,}$", re.I)
+
+
+@transaction.atomic
+def inbound_senders_set(*, company: Company, senders: str, actor) -> Company:
+    from envoice.exceptions import ValidationFailed
+
+    entries = [e.strip().lower() for e in re.split(r"[\n,;]+", senders or "") if e.strip()]
+    bad = [e for e in entries if not _SENDER_ENTRY.match(e)]
+    if bad:
+        raise ValidationFailed(f"Not an e-mail address or @domain: {', '.join(bad)}", {"field": "senders"})
+    company.inbound_allowed_senders = "\n".join(dict.fromkeys(entries))
+    company.save(update_fields=["inbound_allowed_senders"])
+    _audit_company(
+        company=company,
+        verb="set_inbound_senders",
+        actor=actor,
+        message=f"Sender allow-list: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}",
+        data={"senders": entries},
+    )
+    return company

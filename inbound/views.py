@@ -1,0 +1,102 @@
+"""The Mailgun inbound webhook (django-anymail parses and verifies it) and the Settings actions."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from anymail.exceptions import AnymailWebhookValidationFailure
+from anymail.webhooks.mailgun import MailgunInboundWebhookView
+from django.conf import settings
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views import View
+
+from accounts.views_mixins import CompanyRequiredMixin
+from envoice.exceptions import ValidationFailed
+from inbound.services import InboundMail, InboundRefused, MailAttachment, inbound_receive
+
+log = logging.getLogger(__name__)
+
+
+class MailgunInboundView(MailgunInboundWebhookView):
+    """Anymail checks the HMAC signature; we add freshness, then call the service directly.
+
+    Answers: 200 stored; 406 refused for good (Mailgun does not retry a 406); 400 bad signature.
+    """
+
+    def validate_request(self, request):
+        # (Anymail runs every validate_request in the class chain; this one adds a freshness check.)
+        try:
+            age = time.time() - int(request.POST.get("timestamp", "0"))
+        except ValueError:
+            age = float("inf")
+        if abs(age) > settings.ENVOICE_INBOUND_MAX_AGE_SECONDS:
+            raise AnymailWebhookValidationFailure("Mailgun webhook timestamp is too old")
+
+    def post(self, request, *args, **kwargs):
+        self.run_validators(request)
+        event = self.parse_events(request)[0]
+        try:
+            record = inbound_receive(mail=_mail_from_event(event))
+        except InboundRefused as refused:
+            return JsonResponse({"detail": refused.message, "code": refused.code}, status=406)
+        return JsonResponse(
+            {"status": "accepted", "documents": record.document_ids, "skipped": record.skipped}
+        )
+
+
+def _mail_from_event(event) -> InboundMail:
+    message = event.message
+    sender = message.from_email.addr_spec if message.from_email else (message.envelope_sender or "")
+    return InboundMail(
+        token=event.event_id or "",
+        recipient=message.envelope_recipient or (message.to[0].addr_spec if message.to else ""),
+        sender=sender or "",
+        subject=message.subject or "",
+        message_id=message.get("Message-ID", "") or "",
+        text=message.text or "",
+        html=message.html or "",
+        attachments=[
+            MailAttachment(
+                filename=a.get_filename() or "attachment",
+                content=a.get_content_bytes(),
+                content_type=a.get_content_type(),
+            )
+            for a in message.attachments
+        ],
+    )
+
+
+class InboundRotateView(CompanyRequiredMixin, View):
+    """Settings → Company: give the company a new forwarding address; the old one stops working."""
+
+    required_permission = "settings.manage"
+
+    def post(self, request):
+        from accounts.services import company_rotate_inbound_address
+        from inbound.services import inbound_address_rotated
+
+        old = self.company.inbound_address
+        company_rotate_inbound_address(company=self.company)
+        inbound_address_rotated(company=self.company, old_address=old, actor=request.user)
+        messages.success(request, f"New forwarding address: {self.company.inbound_address}")
+        return redirect("scoro_sync:settings")
+
+
+class InboundSendersView(CompanyRequiredMixin, View):
+    required_permission = "settings.manage"
+
+    def post(self, request):
+        from inbound.services import inbound_senders_set
+
+        try:
+            inbound_senders_set(
+                company=self.company, senders=request.POST.get("senders", ""), actor=request.user
+            )
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Sender allow-list saved.")
+        return redirect("scoro_sync:settings")
