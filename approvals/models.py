@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Role
 from accounts.tenancy import CompanyOwned
 from approvals.choices import Decision, RequestStatus, StepRule, StepStatus
 
@@ -67,7 +66,7 @@ class ApprovalStep(models.Model):
     position = models.PositiveIntegerField(default=0)
     rule = models.CharField(max_length=3, choices=StepRule.choices, default=StepRule.ANY)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
-    roles = models.JSONField(default=list, blank=True, help_text="Role names, e.g. [\"approver\"].")
+    roles = models.JSONField(default=list, blank=True, help_text='Role names, e.g. ["approver"].')
     project_manager = models.BooleanField(
         default=False, help_text="The manager of the document's project (from Scoro) approves."
     )
