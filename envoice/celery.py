@@ -15,9 +15,10 @@ app.conf.beat_schedule = {
     "sweep-stuck-documents": {"task": "documents.tasks.sweep_stuck_documents", "schedule": 120.0},
     "scoro-daily-sync": {"task": "scoro_sync.tasks.sync_due_companies", "schedule": crontab(minute="*/30")},
     "scoro-daily-reconcile": {
-        "task": "scoro_sync.tasks.reconcile_published",
+        "task": "publishing.tasks.publish_reconcile_all",
         "schedule": crontab(hour=3, minute=0),
     },
+    "publishing-sweep": {"task": "publishing.tasks.publish_sweep", "schedule": 300.0},
     "approval-reminders": {"task": "approvals.tasks.send_reminders", "schedule": crontab(minute=0)},
 }
 
