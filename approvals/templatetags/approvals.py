@@ -49,3 +49,53 @@ def approval_panel_for(context, document) -> dict:
 @register.simple_tag
 def approval_history(subject):
     return list(audit_trail_for(target=subject).order_by("-created_at", "-id")[:30])
+
+
+VERBS = {
+    "send_to_approval": "sent it to approval",
+    "approval_approved": "approved",
+    "approval_rejected": "rejected",
+    "approval_forwarded": "forwarded",
+    "approval_restarted": "restarted the approval",
+    "approve": "completed the approval",
+    "reject": "sent it back to review",
+    "confirm": "confirmed the report",
+    "record": "recorded it",
+    "submit": "submitted it",
+    "coded": "changed the coding",
+    "corrected": "corrected fields",
+    "finish_extraction": "read the document",
+    "start_extraction": "started reading",
+}
+
+
+@register.filter
+def audit_verb(verb: str) -> str:
+    return VERBS.get(verb, verb.replace("_", " "))
+
+
+@register.filter
+def state_label(value: str) -> str:
+    from documents.choices import DocumentStatus, ExpenseReportStatus
+
+    for choices in (DocumentStatus, ExpenseReportStatus):
+        if value in choices.values:
+            return choices(value).label
+    return value
+
+
+@register.filter
+def step_note(step) -> str:
+    """The step's label when it says more than the list of approvers (roles, fallbacks, rules)."""
+    names = ", ".join(u.get_full_name() or u.get_username() for u in step.approvers.all())
+    return "" if step.label == names else step.label
+
+
+@register.filter
+def workflow_types(workflow) -> str:
+    from approvals.forms import TYPE_CHOICES
+
+    labels = dict(TYPE_CHOICES)
+    if not workflow.document_types:
+        return "All documents"
+    return ", ".join(str(labels.get(t, t)) for t in workflow.document_types)
