@@ -127,7 +127,7 @@ def test_body_without_attachment_becomes_a_pdf(post, company):
 
 
 def test_unsupported_attachment_is_skipped_and_noted(post, company):
-    response, token = post(
+    response, _ = post(
         recipient=company.inbound_address,
         attachments=[
             ("inv.pdf", samples.pdf(), "application/pdf"),
