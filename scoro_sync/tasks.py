@@ -94,34 +94,37 @@ def sync_company(
         return "already finished"  # a duplicate delivery of a finished run: nothing to do
     retry_kwargs = {"types": types, "trigger": trigger, "run_id": run_id, "full": full}
 
+    retry_in: int | None = None
     with _lock(sync_lock_key(company_id)) as acquired:
         if not acquired:
             if self.request.retries >= self.max_retries:
                 _fail_run(run_id, "Another Scoro sync for this company kept running; try again later")
                 return "locked"
             SyncRun.objects.filter(pk=run_id).update(progress="Waiting for another sync to finish…")
-            raise self.retry(args=[company_id], kwargs=retry_kwargs, countdown=_backoff(self.request.retries))
-        try:
-            SyncRunner(run=run).execute(full=full)
-        except SyncCancelled as exc:
-            _fail_run(run_id, str(exc))
-            return "cancelled"
-        except ApplicationError as exc:  # not connected any more
-            _fail_run(run_id, exc.message)
-            return "not connected"
-        except ScoroBudgetExceeded as exc:
-            _fail_run(run_id, exc.message)
-            return "budget"
-        except ScoroError as exc:
-            if _retryable(exc) and self.request.retries < self.max_retries:
-                countdown = _backoff(self.request.retries, exc)
+            retry_in = _backoff(self.request.retries)
+        else:
+            try:
+                SyncRunner(run=run).execute(full=full)
+            except SyncCancelled as exc:
+                _fail_run(run_id, str(exc))
+                return "cancelled"
+            except ApplicationError as exc:  # not connected any more
+                _fail_run(run_id, exc.message)
+                return "not connected"
+            except ScoroBudgetExceeded as exc:
+                _fail_run(run_id, exc.message)
+                return "budget"
+            except ScoroError as exc:
+                if not (_retryable(exc) and self.request.retries < self.max_retries):
+                    _fail_run(run_id, str(exc))
+                    logger.warning("Scoro sync %s for company %s failed: %s", run_id, company_id, exc)
+                    return "failed"
+                retry_in = _backoff(self.request.retries, exc)
                 SyncRun.objects.filter(pk=run_id).update(
-                    progress=f"Scoro is busy ({exc.message}); retrying in {countdown} s"[:200]
+                    progress=f"Scoro is busy ({exc.message}); retrying in {retry_in} s"[:200]
                 )
-                raise self.retry(args=[company_id], kwargs=retry_kwargs, countdown=countdown) from None
-            _fail_run(run_id, str(exc))
-            logger.warning("Scoro sync %s for company %s failed: %s", run_id, company_id, exc)
-            return "failed"
+    if retry_in is not None:  # outside the lock, so the retry can take it
+        raise self.retry(args=[company_id], kwargs=retry_kwargs, countdown=retry_in)
     return "ok"
 
 

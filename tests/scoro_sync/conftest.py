@@ -40,3 +40,11 @@ def connected(company, admin_user, sandbox, django_capture_on_commit_callbacks, 
     run = connect(company, sandbox, admin_user, capture=django_capture_on_commit_callbacks)
     assert run.status == SyncRun.Status.SUCCEEDED, run.errors
     return ScoroConnection.objects.get(company=company)
+
+
+@pytest.fixture
+def eager_retries(monkeypatch):
+    """Let eager Celery run a task's retries (immediately) instead of propagating the Retry."""
+    from envoice.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
