@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from accounts.models import Company
 from scoro_sync.models import ScoroConnection
 
@@ -12,3 +14,30 @@ def scoro_health() -> str:
     """ "ok" when at least one company is connected to Scoro, else "not connected"."""
     connected = ScoroConnection.objects.filter(state=ScoroConnection.State.CONNECTED).exists()
     return "ok" if connected else "not connected"
+
+
+def api_calls_used(*, company: Company) -> dict[str, int]:
+    """Scoro API calls today (UTC, Scoro's quota day) and in the last 30 days."""
+    from django.db.models import Sum
+
+    from scoro_sync.models import ApiCallCount
+    from scoro_sync.services import scoro_today
+
+    today = scoro_today()
+    rows = ApiCallCount.objects.for_company(company)
+    return {
+        "today": rows.filter(day=today).aggregate(n=Sum("calls"))["n"] or 0,
+        "last_30_days": rows.filter(day__gt=today - timedelta(days=30)).aggregate(n=Sum("calls"))["n"] or 0,
+    }
+
+
+def sync_runs_recent(*, company: Company, limit: int = 10):
+    from scoro_sync.models import SyncRun
+
+    return SyncRun.objects.for_company(company).order_by("-started_at")[:limit]
+
+
+def sync_run_latest(*, company: Company):
+    from scoro_sync.models import SyncRun
+
+    return SyncRun.objects.for_company(company).order_by("-started_at").first()

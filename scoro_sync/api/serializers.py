@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from scoro_sync.models import ScoroConnection, SyncRun
+from scoro_sync.sync import SYNC_TYPES
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id", "kind", "types", "trigger", "status", "started_at", "finished_at", "counts", "api_calls",
+            "errors", "progress",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ConnectionSerializer(serializers.ModelSerializer):
+    """The connection as admins see it. The API key is never included, only its masked form."""
+
+    class Meta:
+        model = ScoroConnection
+        fields = [
+            "state", "base_url", "site_url", "company_account_id", "masked_api_key", "owner_scoro_user_id",
+            "owner_name", "recording_required", "auto_publish", "auto_publish_exclude_purchases_expenses",
+            "auto_publish_exclude_sales", "publish_attachments", "auto_sync", "daily_call_budget",
+            "connected_at", "last_sync_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ActivateSerializer(serializers.Serializer):
+    base_url = serializers.CharField(max_length=200)
+    api_key = serializers.CharField(max_length=500, write_only=True, trim_whitespace=True)
+    company_account_id = serializers.CharField(max_length=100)
+
+
+class FinishSerializer(serializers.Serializer):
+    owner_user_id = serializers.IntegerField(min_value=1)
+
+
+class SettingsSerializer(serializers.Serializer):
+    recording_required = serializers.BooleanField(required=False)
+    auto_publish = serializers.BooleanField(required=False)
+    auto_publish_exclude_purchases_expenses = serializers.BooleanField(required=False)
+    auto_publish_exclude_sales = serializers.BooleanField(required=False)
+    publish_attachments = serializers.BooleanField(required=False)
+    auto_sync = serializers.BooleanField(required=False)
+
+
+class SyncSerializer(serializers.Serializer):
+    types = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(SYNC_TYPES)), required=False, allow_empty=True
+    )
