@@ -90,10 +90,13 @@ StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True, max_num=
 
 
 class ForwardForm(forms.Form):
-    to = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Forward to")
+    to = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="Forward to", empty_label="Choose a member"
+    )
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, company, exclude=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = (
             get_user_model()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from approvals.choices import EXPENSE_REPORT, Decision, RequestStatus, StepRule, StepStatus
 from approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRequestStep, ApprovalWorkflow
+from documents.choices import DocumentStatus, ExpenseReportStatus
 
 User = get_user_model()
 
@@ -285,8 +286,13 @@ def _awaiting_user(*, user) -> Q:
 def steps_awaiting(*, user, company) -> QuerySet[ApprovalRequestStep]:
     if user is None or not user.is_authenticated or company is None:
         return ApprovalRequestStep.objects.none()
+    # A request whose subject left approval some other way (e.g. reopened) waits for nobody.
+    subject_in_approval = Q(request__document__status=DocumentStatus.IN_APPROVAL) | Q(
+        request__expense_report__status=ExpenseReportStatus.IN_APPROVAL
+    )
     return ApprovalRequestStep.objects.filter(
         _awaiting_user(user=user),
+        subject_in_approval,
         request__company=company,
         request__status=RequestStatus.PENDING,
     ).distinct()
@@ -330,7 +336,15 @@ def approval_recent_decisions_by(*, user, company, limit: int = 10) -> list[Appr
     )
 
 
+def subject_in_approval(*, request: ApprovalRequest) -> bool:
+    if request.document_id:
+        return request.document.status == DocumentStatus.IN_APPROVAL
+    return request.expense_report.status == ExpenseReportStatus.IN_APPROVAL
+
+
 def user_can_decide(*, request: ApprovalRequest, user) -> bool:
+    if not subject_in_approval(request=request):
+        return False
     step = current_step(request=request)
     if step is None:
         return False

@@ -364,6 +364,9 @@ def _lock_for_decision(*, request: ApprovalRequest, actor) -> tuple[ApprovalRequ
     )
     if not request.is_pending:
         raise InvalidTransition("This approval is already finished.")
+    if not selectors.subject_in_approval(request=request):
+        # Reopened for review meanwhile: this run is over (cancelled when it enters approval again).
+        raise InvalidTransition("This is no longer in approval.")
     step = selectors.current_step(request=request)
     if step is None:  # pragma: no cover - a pending request always has a current step
         raise InvalidTransition("This approval has no open step.")
@@ -432,12 +435,22 @@ def _report_set_status(report: ExpenseReport, status: str, *, actor, verb: str, 
     )
 
 
+DECISION_WORDS = {
+    "approval_approved": "Approved",
+    "approval_rejected": "Rejected",
+    "approval_forwarded": "Forwarded",
+}
+
+
 def _audit_decision(*, request, step, actor, verb: str, comment: str, extra: dict | None = None) -> None:
+    what = f"{DECISION_WORDS[verb]} step {step.position + 1} of {request.steps.count()}"
+    if extra and extra.get("forwarded_to_name"):
+        what += f" to {extra['forwarded_to_name']}"
     audit_record(
         target=request.subject,
         verb=verb,
         actor=actor,
-        message=comment,
+        message=f"{what}: {comment}" if comment else f"{what}.",
         data={
             "request": request.pk,
             "workflow": request.workflow_name,

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
 from approvals import selectors
 from approvals.choices import StepStatus
+from approvals.forms import ForwardForm
 from audit.selectors import audit_trail_for
 
 register = template.Library()
@@ -27,7 +30,12 @@ def document_review_url(document) -> str:
 
 @register.filter
 def document_file_url(document) -> str:
-    return _first_url(("documents:file",), document.pk)
+    return _first_url(("documents:original_inline", "documents:file"), document.pk)
+
+
+@register.filter
+def expense_report_url(report) -> str:
+    return _first_url(("documents:report",), report.pk)
 
 
 @register.simple_tag(takes_context=True)
@@ -43,7 +51,18 @@ def approval_panel_for(context, document) -> dict:
         next((s for s in steps if s.status == StepStatus.PENDING), None) if approval.is_pending else None
     )
     can_decide = bool(user and current and selectors.user_can_decide(request=approval, user=user))
-    return {"approval": approval, "steps": steps, "current": current, "can_decide": can_decide}
+    forward_form = (
+        ForwardForm(company=approval.company, exclude=[u.pk for u in current.approvers.all()])
+        if can_decide
+        else None
+    )
+    return {
+        "approval": approval,
+        "steps": steps,
+        "current": current,
+        "can_decide": can_decide,
+        "forward_form": forward_form,
+    }
 
 
 @register.simple_tag
@@ -99,3 +118,14 @@ def workflow_types(workflow) -> str:
     if not workflow.document_types:
         return "All documents"
     return ", ".join(str(labels.get(t, t)) for t in workflow.document_types)
+
+
+@register.filter
+def report_total(report) -> str:
+    """The sum of a report's receipts, per currency: "23.40 EUR" or "23.40 EUR + 10.00 USD"."""
+    totals: dict[str, Decimal] = {}
+    for document in report.documents.all():
+        if document.total is not None:
+            currency = document.currency or report.company.currency
+            totals[currency] = totals.get(currency, Decimal("0")) + document.total
+    return " + ".join(f"{amount:.2f} {currency}" for currency, amount in totals.items())

@@ -165,7 +165,8 @@ def test_reject_sends_back_to_review_with_the_reason(
     event = list(audit_trail_for(target=document))[-1]
     assert (event.verb, event.to_state, event.message) == ("reject", "to_review", "Rejected: Wrong project")
     decision = next(e for e in audit_trail_for(target=document) if e.verb == "approval_rejected")
-    assert decision.actor == approver and decision.message == "Wrong project"
+    assert decision.actor == approver and decision.message == "Rejected step 1 of 1: Wrong project"
+    assert decision.data["comment"] == "Wrong project"
     with pytest.raises(InvalidTransition):
         _pending(document)
 
@@ -227,7 +228,8 @@ def test_forwarding_hands_the_step_to_someone_else(
     document.refresh_from_db()
     assert document.status == "ready"
     forwarded = next(e for e in audit_trail_for(target=document) if e.verb == "approval_forwarded")
-    assert forwarded.data["forwarded_to"] == deputy.pk and forwarded.message == "On holiday"
+    assert forwarded.data["forwarded_to"] == deputy.pk
+    assert forwarded.message == f"Forwarded step 1 of 1 to {deputy.get_full_name()}: On holiday"
 
 
 def test_cannot_forward_outside_the_company(make_document, make_workflow, approver, accountant, other_user):
@@ -347,3 +349,22 @@ def test_expense_report_workflow_names_the_approver(company, employee, member, m
     )
     report.refresh_from_db()
     assert report.status == "rejected"
+
+
+def test_document_reopened_during_approval_waits_for_nobody(
+    make_document, make_workflow, approver, accountant
+):
+    from documents.state import transition
+
+    make_workflow([{"users": [approver]}])
+    document = make_document()
+    _start(document, accountant)
+    stale = _pending(document)
+    transition(document, "reopen", actor=accountant)
+    assert selectors.approval_pending_count(user=approver, company=document.company) == 0
+    with pytest.raises(InvalidTransition):
+        services.approval_approve(request=stale, actor=approver)
+    # Recorded again: a fresh run replaces the stale one.
+    assert _start(document, accountant) is True
+    stale.refresh_from_db()
+    assert stale.status == "cancelled" and _pending(document).pk != stale.pk
