@@ -542,3 +542,24 @@ def documents_bulk(*, documents: QuerySet[Document], action: str, value: Any, ac
         else:
             result.done += 1
     return result
+
+
+def document_supplier_create(*, document: Document, data: dict[str, Any], actor) -> Document:
+    """Create a new supplier contact from the review form (it is queued to be pushed to Scoro) and
+    code the document with it."""
+    from bookkeeping.contacts import contact_save_local
+
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationFailed("Give the new supplier a name.", {"field": "supplier"})
+    values = {
+        "name": name[:255],
+        "vat_no": (data.get("vat_no") or "").strip()[:40],
+        "reg_no": (data.get("reg_no") or "").strip()[:40],
+        "iban": (data.get("iban") or "").strip()[:40],
+        "is_supplier": True,
+    }
+    with transaction.atomic():
+        contact = contact_save_local(company=document.company, contact=None, data=values, actor=actor)
+        audit_record(target=contact, verb="contact_created", actor=actor, message=f"New supplier {contact}.")
+        return document_update(document=document, data={"supplier": contact.pk}, actor=actor)

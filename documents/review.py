@@ -20,8 +20,8 @@ SUGGESTED_FIELDS = {"project": Project, "finance_account": FinanceAccount, "tax_
 
 # Which fields an extraction warning is about, by the words it starts with.
 WARNING_FIELDS: list[tuple[re.Pattern, tuple[str, ...]]] = [
-    (re.compile(r"^subtotal", re.I), ("subtotal", "tax_total", "total")),
-    (re.compile(r"^lines add up", re.I), ("total", "subtotal", "lines")),
+    (re.compile(r"^subtotal", re.I), ("total",)),
+    (re.compile(r"^lines add up", re.I), ("total",)),
     (re.compile(r"^(tax|vat) (total|lines)", re.I), ("tax_total",)),
     (re.compile(r"^iban", re.I), ("iban",)),
     (re.compile(r"^vat number", re.I), ("supplier_vat_no",)),
@@ -48,11 +48,13 @@ def _warning_text(warning: Any) -> tuple[str, tuple[str, ...]]:
 def field_problems(document: Document) -> dict[str, list[str]]:
     """field name → reasons it needs a look (inconsistent values, low confidence)."""
     problems: dict[str, list[str]] = {}
+    corrected = set(document.corrected_fields or [])
     for warning in document.warnings or []:
         text, fields = _warning_text(warning)
+        if corrected & set(fields):
+            continue  # a person has since looked at and corrected the value it is about
         for name in fields or ("_document",):
             problems.setdefault(name, []).append(text)
-    corrected = set(document.corrected_fields or [])
     for name, score in (document.confidence or {}).items():
         if name in corrected or not isinstance(score, (int, float)):
             continue

@@ -1,34 +1,98 @@
+"""Browser lists of documents: Inbox, Purchases, Sales, Expenses, the archives, and bulk actions.
+
+Lists paginate on the server with a fixed number of queries per page: one COUNT, one page of rows with
+their supplier/project/assignee joined in, whatever the number of documents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import F, Q, QuerySet
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from accounts.roles import role_can
+from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
-from documents.choices import DocumentStatus, DocumentType
-from documents.selectors import document_list
+from bookkeeping.models import Project
+from documents.choices import DocumentStatus as S
+from documents.choices import DocumentType
+from documents.coding import BULK_ACTIONS, documents_bulk
+from documents.review import overall_confidence, problem_count
+from documents.selectors import document_list, document_queryset_for
+from envoice.exceptions import ApplicationError
 
-LISTS = {
-    "inbox": {
-        "title": "Inbox",
-        "filters": {"status": "received,extracting,to_review"},
+PAGE_SIZE = 50
+OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW)
+DONE = (S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
+
+LISTS: dict[str, dict[str, Any]] = {
+    "inbox": {"title": "Inbox", "filters": {"status": ",".join(OPEN)}, "bulk": True},
+    "purchases": {
+        "title": "Purchases",
+        "filters": {"type": DocumentType.PURCHASE_INVOICE, "status": ",".join((*OPEN, S.IN_APPROVAL))},
+        "bulk": True,
+        "tabs": "purchases",
     },
-    "purchases": {"title": "Purchases", "filters": {"type": DocumentType.PURCHASE_INVOICE}},
-    "sales": {"title": "Sales", "filters": {"type": DocumentType.SALES_INVOICE}},
-    "expenses": {"title": "Expenses & Reports", "filters": {"type": DocumentType.RECEIPT}},
-    "archive": {
-        "title": "Archive",
-        "filters": {
-            "status": ",".join(
-                [
-                    DocumentStatus.READY,
-                    DocumentStatus.QUEUED,
-                    DocumentStatus.PUBLISHING,
-                    DocumentStatus.PUBLISHED,
-                    DocumentStatus.PUBLISH_FAILED,
-                ]
-            )
-        },
+    "purchases_archive": {
+        "title": "Purchases › Archive",
+        "filters": {"type": DocumentType.PURCHASE_INVOICE, "status": ",".join(DONE)},
+        "archive": True,
+        "tabs": "purchases",
     },
+    "sales": {"title": "Sales", "filters": {"type": DocumentType.SALES_INVOICE}, "bulk": True},
+    "expenses": {
+        "title": "Expenses & Reports",
+        "filters": {"type": DocumentType.RECEIPT, "status": ",".join((*OPEN, S.IN_APPROVAL))},
+        "bulk": True,
+        "tabs": "expenses",
+    },
+    "archive": {"title": "Archive", "filters": {"status": ",".join(DONE)}, "archive": True},
 }
+SORTS = {
+    "received": ("received_at", "id"),
+    "supplier": ("supplier_name", "id"),
+    "number": ("invoice_number", "id"),
+    "date": ("issue_date", "id"),
+    "total": ("total", "id"),
+    "status": ("status", "id"),
+}
+FILTER_KEYS = ("status", "type", "supplier", "q", "date_from", "date_to")
+PUBLISHED_FILTER = {
+    "not_published": (S.READY,),
+    "queued": (S.QUEUED, S.PUBLISHING),
+    "published": (S.PUBLISHED,),
+    "failed": (S.PUBLISH_FAILED,),
+}
+
+
+def _ordered(qs: QuerySet, sort: str) -> QuerySet:
+    key = sort.lstrip("-")
+    columns = SORTS.get(key, SORTS["received"])
+    descending = sort.startswith("-") or key not in SORTS
+    if descending:
+        return qs.order_by(*(F(c).desc(nulls_last=True) for c in columns))
+    return qs.order_by(*(F(c).asc(nulls_last=True) for c in columns))
+
+
+def published_column(document) -> dict[str, str]:
+    """Not published / queued / published / failed, with the reason for hover; from the status alone,
+    plus one look-up per failed row (at most a page of them) for Scoro's error."""
+    if document.status in (S.QUEUED, S.PUBLISHING):
+        return {"state": "queued", "label": "Queued", "reason": ""}
+    if document.status == S.PUBLISHED:
+        return {"state": "published", "label": "Published", "reason": ""}
+    if document.status == S.PUBLISH_FAILED:
+        from publishing.selectors import publishing_summary_for
+
+        error = publishing_summary_for(document=document).get("error") or "Publishing failed."
+        return {"state": "failed", "label": "Failed", "reason": error}
+    return {"state": "not_published", "label": "Not published", "reason": ""}
 
 
 class DocumentListView(CompanyRequiredMixin, View):
@@ -37,17 +101,94 @@ class DocumentListView(CompanyRequiredMixin, View):
 
     def get(self, request):
         spec = LISTS[self.list_name]
-        filters = {**spec["filters"], **{k: v for k, v in request.GET.items() if v and k != "page"}}
-        page = Paginator(document_list(membership=request.membership, filters=filters), 50).get_page(
-            request.GET.get("page")
-        )
-        return render(
-            request,
-            self.template_name,
+        chosen = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
+        filters = {**spec["filters"], **{k: v for k, v in chosen.items() if v}}
+        qs = document_list(membership=request.membership, filters=filters).select_related("assigned_to")
+        assigned = request.GET.get("assigned", "")
+        if assigned == "me":
+            qs = qs.filter(assigned_to=request.user)
+        elif assigned == "none":
+            qs = qs.filter(assigned_to__isnull=True)
+        published = request.GET.get("published", "")
+        if spec.get("archive") and published in PUBLISHED_FILTER:
+            qs = qs.filter(status__in=PUBLISHED_FILTER[published])
+        if request.GET.get("problems") == "1":
+            qs = qs.exclude(Q(warnings=[]) & Q(supplier__isnull=False))
+        sort = request.GET.get("sort", "-received")
+        paginator = Paginator(_ordered(qs, sort), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = [
             {
-                "title": spec["title"],
-                "page": page,
-                "list_name": self.list_name,
-                "q": request.GET.get("q", ""),
-            },
-        )
+                "doc": d,
+                "confidence": overall_confidence(d),
+                "problems": problem_count(d),
+                "published": published_column(d) if spec.get("archive") else None,
+            }
+            for d in page.object_list
+        ]
+        can_code = role_can(request.membership.role, "documents.code")
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("sort", None)
+        context = {
+            "title": spec["title"],
+            "list_name": self.list_name,
+            "spec": spec,
+            "page": page,
+            "rows": rows,
+            "chosen": chosen,
+            "assigned": assigned,
+            "published": published,
+            "sort": sort,
+            "sort_base": params.urlencode(),
+            "bulk": spec.get("bulk") and can_code,
+            "bulk_actions": BULK_ACTIONS,
+            "members": members_of(company=request.company) if can_code else [],
+            "projects": Project.objects.for_company(request.company).filter(is_active=True)
+            if can_code
+            else [],
+            "statuses": S.choices,
+            "types": DocumentType.choices,
+            "published_choices": [
+                ("not_published", "Not published"),
+                ("queued", "Queued"),
+                ("published", "Published"),
+                ("failed", "Failed"),
+            ],
+        }
+        if spec.get("tabs") == "expenses":
+            from documents.expense_reports import expense_report_list
+
+            context["reports"] = expense_report_list(membership=request.membership)[:10]
+        return render(request, self.template_name, context)
+
+
+class DocumentBulkView(CompanyRequiredMixin, View):
+    """POST ids + action (+ value): assign, set project, record, delete. One message sums it up."""
+
+    def post(self, request):
+        action = request.POST.get("action", "")
+        needed = {"record": "documents.record", "delete": "documents.delete"}.get(action, "documents.code")
+        back = request.POST.get("next") or reverse("documents:inbox")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("documents:inbox")
+        if not role_can(request.membership.role, needed):
+            messages.error(request, "Your role does not allow this.")
+            return redirect(back)
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.warning(request, "Select documents first.")
+            return redirect(back)
+        documents = document_queryset_for(membership=request.membership).filter(pk__in=ids)
+        try:
+            result = documents_bulk(
+                documents=documents,
+                action=action,
+                value=request.POST.get("value") or None,
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        (messages.warning if result.errors else messages.success)(request, result.summary)
+        return redirect(back)

@@ -1,0 +1,108 @@
+"""REST: /expense-reports/ (GET, POST), /{id}/ (GET, PATCH), /{id}/submit/ (POST)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents.expense_reports import (
+    expense_report_create,
+    expense_report_list,
+    expense_report_submit,
+    expense_report_totals,
+    expense_report_update,
+)
+from documents.models import ExpenseReport
+
+
+def report_data(report: ExpenseReport) -> dict[str, Any]:
+    totals = expense_report_totals(report)
+    receipts = report.documents.select_related("project").order_by("received_at", "id")
+    return {
+        "id": report.pk,
+        "title": report.title,
+        "employee": report.employee_id,
+        "period_start": report.period_start,
+        "period_end": report.period_end,
+        "project": report.project_id,
+        "paid_by": report.paid_by,
+        "status": report.status,
+        "submitted_at": report.submitted_at,
+        "documents": [d.pk for d in receipts],
+        "lines": [
+            {
+                "document": d.pk,
+                "label": str(d),
+                "date": d.issue_date,
+                "total": None if d.total is None else str(d.total),
+                "currency": d.currency,
+                "project": d.project_id,
+                "effective_project": d.project_id or report.project_id,
+                "status": d.status,
+            }
+            for d in receipts
+        ],
+        "total": f"{totals['total']:.2f}",
+        "reimbursable": f"{totals['reimbursable']:.2f}",
+        "currency": totals["currency"],
+        "version": report.version,
+    }
+
+
+def _data(request) -> dict[str, Any]:
+    if hasattr(request.data, "getlist"):
+        data = request.data.dict()
+        if "documents" in request.data:
+            data["documents"] = request.data.getlist("documents")
+        return data
+    return dict(request.data)
+
+
+class ExpenseReportListApi(APIView):
+    required_permission = "expenses.create"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        reports = expense_report_list(membership=request.membership)
+        if request.query_params.get("status"):
+            reports = reports.filter(status__in=request.query_params["status"].split(","))
+        return Response({"results": [report_data(r) for r in reports[:200]]})
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        report = expense_report_create(membership=request.membership, data=_data(request), actor=request.user)
+        return Response(report_data(report), status=status.HTTP_201_CREATED)
+
+
+class ExpenseReportDetailApi(APIView):
+    required_permission = "expenses.create"
+
+    def get_object(self) -> ExpenseReport:
+        return get_object_or_404(
+            expense_report_list(membership=self.request.membership), pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        return Response(report_data(self.get_object()))
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    def patch(self, request, pk: int):
+        report = expense_report_update(
+            report=self.get_object(), data=_data(request), membership=request.membership, actor=request.user
+        )
+        return Response(report_data(report))
+
+
+class ExpenseReportSubmitApi(APIView):
+    required_permission = "expenses.create"
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk: int):
+        report = get_object_or_404(expense_report_list(membership=request.membership), pk=pk)
+        return Response(report_data(expense_report_submit(report=report, actor=request.user)))

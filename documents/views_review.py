@@ -1,0 +1,277 @@
+"""The review screen: the original beside the form; corrections, coding, suggestions, recording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from accounts.roles import role_can
+from accounts.views_mixins import CompanyRequiredMixin
+from audit.selectors import audit_trail_for
+from bookkeeping.models import Contact, Product
+from documents.choices import DocumentType
+from documents.coding import (
+    EDITABLE_FIELDS,
+    HEADER_CODING,
+    LINE_CODING,
+    LINE_VALUES,
+    document_delete,
+    document_record,
+    document_supplier_create,
+    document_update,
+    recording_problems,
+    recording_required_for,
+)
+from documents.models import Document, DocumentPage
+from documents.review import (
+    coding_choices,
+    coding_suggestions,
+    field_problems,
+    review_duplicates,
+    source_label,
+)
+from documents.selectors import document_queryset_for
+from documents.views import OPEN
+from envoice.exceptions import ApplicationError
+
+# Raster formats a browser shows without running anything (no SVG).
+INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+FIELD_LABELS = {
+    "supplier_name": "Supplier name",
+    "supplier_vat_no": "VAT number",
+    "supplier_reg_no": "Registration no.",
+    "invoice_number": "Invoice number",
+    "issue_date": "Issue date",
+    "due_date": "Due date",
+    "currency": "Currency",
+    "subtotal": "Subtotal",
+    "tax_total": "Tax",
+    "total": "Total",
+    "iban": "IBAN",
+    "po_number": "PO number",
+}
+
+
+def _document(request, pk: int) -> Document:
+    queryset = document_queryset_for(membership=request.membership).select_related(
+        "supplier", "project", "finance_account", "tax_rate", "assigned_to", "expense_report"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def next_in_inbox(request, document: Document) -> Document | None:
+    """The next document to review after this one, in Inbox order."""
+    inbox = (
+        document_queryset_for(membership=request.membership).filter(status__in=OPEN).exclude(pk=document.pk)
+    )
+    return (
+        inbox.filter(received_at__lte=document.received_at).order_by("-received_at", "-id").first()
+        or inbox.order_by("-received_at", "-id").first()
+    )
+
+
+def form_to_data(post, document: Document) -> dict[str, Any]:
+    """The review form's POST in the shape document_update (and the API's PATCH) takes."""
+    data: dict[str, Any] = {"fields": {f: post[f"f_{f}"] for f in EDITABLE_FIELDS if f"f_{f}" in post}}
+    for name in HEADER_CODING:
+        if name in post and post[name] != "new":
+            data[name] = post[name] or None
+    if "dimensions_shown" in post:
+        data["dimensions"] = [v for v in post.getlist("dimensions") if v]
+    if post.get("type") in DocumentType.values:
+        data["type"] = post["type"]
+    lines = []
+    for line_id in post.getlist("line_ids"):
+        prefix = f"line-{line_id}-"
+        line = {"id": line_id}
+        for name in (*LINE_VALUES, *LINE_CODING):
+            if prefix + name in post:
+                line[name] = post[prefix + name] or None
+        lines.append(line)
+    if lines:
+        data["lines"] = lines
+    return data
+
+
+class DocumentReviewView(CompanyRequiredMixin, View):
+    template_name = "documents/review.html"
+
+    def get(self, request, pk: int):
+        document = _document(request, pk)
+        return render(request, self.template_name, self.context(request, document))
+
+    def post(self, request, pk: int):
+        if not role_can(request.membership.role, "documents.code"):
+            messages.error(request, "Your role does not allow coding documents.")
+            return redirect("documents:review", pk=pk)
+        document = _document(request, pk)
+        try:
+            if request.POST.get("supplier") == "new":
+                document = document_supplier_create(
+                    document=document,
+                    data={
+                        k: request.POST.get(f"new_supplier_{k}", "")
+                        for k in ("name", "vat_no", "reg_no", "iban")
+                    },
+                    actor=request.user,
+                )
+            document = document_update(
+                document=document, data=form_to_data(request.POST, document), actor=request.user
+            )
+            if request.POST.get("then") == "record":
+                if not role_can(request.membership.role, "documents.record"):
+                    raise ApplicationError("Your role does not allow recording documents.")
+                document = document_record(document=document, actor=request.user)
+                messages.success(request, f"{document} is {document.get_status_display().lower()}.")
+                following = next_in_inbox(request, document)
+                if following is not None and request.POST.get("advance") == "1":
+                    return redirect("documents:review", pk=following.pk)
+            else:
+                messages.success(request, "Saved.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("documents:review", pk=document.pk)
+
+    def context(self, request, document: Document) -> dict[str, Any]:
+        role = request.membership.role
+        pages = list(document.pages.all())
+        lines = list(
+            document.lines.select_related("product", "project", "finance_account", "tax_rate", "dimension")
+        )
+        problems = field_problems(document)
+        recording = recording_required_for(document.company)
+        choices = coding_choices(document.company)
+        fields = [
+            {
+                "name": name,
+                "label": label,
+                "value": (document.fields or {}).get(name) or "",
+                "confidence": (document.confidence or {}).get(name),
+                "provenance": (document.provenance or {}).get(name),
+                "problems": problems.get(name, []),
+                "corrected": name in (document.corrected_fields or []),
+                "kind": "date"
+                if name.endswith("_date")
+                else "amount"
+                if name in ("subtotal", "tax_total", "total")
+                else "text",
+            }
+            for name, label in FIELD_LABELS.items()
+        ]
+        return {
+            "title": str(document),
+            "document": document,
+            "pages": pages,
+            "lines": lines,
+            "fields": fields,
+            "document_problems": problems.get("_document", []),
+            "line_problems": problems.get("lines", []),
+            "duplicates": review_duplicates(document),
+            "suggestions": coding_suggestions(document),
+            "sources": {name: source_label(document, name) for name in (*HEADER_CODING, "dimensions")},
+            "suppliers": Contact.objects.for_company(document.company).filter(
+                is_active=True, is_supplier=True
+            ),
+            "products": Product.objects.for_company(document.company).filter(is_active=True),
+            "selected_dimensions": {d.pk for d in document.dimensions.all()},
+            "types": DocumentType.choices,
+            "missing": recording_problems(document, full=recording),
+            "recording_required": recording,
+            "can_code": role_can(role, "documents.code") and document.status not in ("queued", "publishing"),
+            "can_record": role_can(role, "documents.record") and document.status == "to_review",
+            "can_delete": role_can(role, "documents.delete"),
+            "next_document": next_in_inbox(request, document),
+            "trail": audit_trail_for(target=document).order_by("-created_at")[:30],
+            "provenance": {k: v for k, v in (document.provenance or {}).items() if isinstance(v, dict)},
+            **choices,
+        }
+
+
+class DocumentRecordView(CompanyRequiredMixin, View):
+    required_permission = "documents.record"
+
+    def post(self, request, pk: int):
+        document = _document(request, pk)
+        try:
+            document = document_record(document=document, actor=request.user)
+            messages.success(request, f"{document} is {document.get_status_display().lower()}.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("documents:review", pk=pk)
+
+
+class DocumentDeleteView(CompanyRequiredMixin, View):
+    required_permission = "documents.delete"
+
+    def post(self, request, pk: int):
+        document = _document(request, pk)
+        following = next_in_inbox(request, document)
+        try:
+            document_delete(document=document, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("documents:review", pk=pk)
+        messages.success(request, f"Deleted {document}.")
+        return redirect("documents:review", pk=following.pk) if following else redirect("documents:inbox")
+
+
+class DocumentAcceptSuggestionView(CompanyRequiredMixin, View):
+    """One click: code the document with a suggestion learned from the supplier's history."""
+
+    required_permission = "documents.code"
+
+    def post(self, request, pk: int):
+        document = _document(request, pk)
+        field, value = request.POST.get("field"), request.POST.get("value")
+        wanted = {s.field: s for s in coding_suggestions(document)}
+        suggestion = wanted.get(field)
+        if suggestion is None or str(suggestion.value.pk) != value:
+            messages.error(request, "That suggestion no longer applies.")
+            return redirect("documents:review", pk=pk)
+        source = {"kind": "suggestion", "label": f"used {suggestion.count}× for this supplier"}
+        try:
+            document_update(
+                document=document, data={field: suggestion.value.pk}, actor=request.user, source=source
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("documents:review", pk=pk)
+
+
+class DocumentPageImageView(CompanyRequiredMixin, View):
+    """A page preview image, for members who may see the document."""
+
+    def get(self, request, pk: int, number: int):
+        document = _document(request, pk)
+        page = DocumentPage.objects.filter(document=document, number=number).first()
+        if page is None or not page.image:
+            raise Http404
+        response = FileResponse(page.image.open("rb"), content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+class DocumentOriginalInlineView(CompanyRequiredMixin, View):
+    """The original shown inside the review page (PDF viewer, image); only PDFs and images."""
+
+    def get(self, request, pk: int):
+        document = _document(request, pk)
+        if not (document.is_pdf or document.content_type in INLINE_IMAGES):
+            raise Http404
+        response = FileResponse(document.original.open("rb"), content_type=document.content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+def review_url(document: Document) -> str:
+    return reverse("documents:review", args=[document.pk])

@@ -1,0 +1,119 @@
+"""Settings › Rules: list, create/edit with "try on past documents", delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from accounts.models import Membership
+from accounts.roles import PERMISSIONS
+from accounts.views_mixins import CompanyRequiredMixin
+from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+from documents.choices import DocumentType
+from envoice.exceptions import ApplicationError
+from rules.models import Rule
+from rules.services import (
+    active_rules,
+    rule_build,
+    rule_delete,
+    rule_describe,
+    rule_dimensions,
+    rule_preview,
+    rule_save,
+)
+
+FORM_FIELDS = (
+    "name", "position", "supplier", "supplier_vat_no", "keyword", "amount_min", "amount_max", "document_type",
+    "sender_email", "project", "finance_account", "tax_rate", "product", "approver",
+)  # fmt: skip
+
+
+class RuleListView(CompanyRequiredMixin, View):
+    required_permission = "rules.manage"
+
+    def get(self, request):
+        rules = (
+            Rule.objects.for_company(request.company)
+            .select_related("supplier", "project", "finance_account", "tax_rate", "product", "approver")
+            .prefetch_related("dimensions")
+        )
+        return render(
+            request,
+            "rules/list.html",
+            {
+                "title": "Rules",
+                "rules": [(r, rule_describe(r)) for r in rules],
+                "active": active_rules(request.company).count(),
+            },
+        )
+
+
+class RuleFormView(CompanyRequiredMixin, View):
+    required_permission = "rules.manage"
+
+    def rule(self, request, pk):
+        return None if pk is None else get_object_or_404(Rule.objects.for_company(request.company), pk=pk)
+
+    def get(self, request, pk: int | None = None):
+        rule = self.rule(request, pk)
+        return render(request, "rules/form.html", self.context(request, rule, None, None))
+
+    def post(self, request, pk: int | None = None):
+        rule = self.rule(request, pk)
+        data = {name: request.POST.get(name, "") for name in FORM_FIELDS}
+        data["dimensions"] = request.POST.getlist("dimensions")
+        data["is_active"] = "is_active" in request.POST
+        data["auto_record"] = "auto_record" in request.POST
+        try:
+            if request.POST.get("then") == "preview":
+                draft = rule_build(
+                    company=request.company, rule=Rule(company=request.company, pk=None), data=data
+                )
+                return render(
+                    request, "rules/form.html", self.context(request, rule, draft, rule_preview(rule=draft))
+                )
+            saved = rule_save(company=request.company, rule=rule, data=data, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return render(
+                request, "rules/form.html", self.context(request, rule, None, None, data=data), status=400
+            )
+        messages.success(request, f"Rule “{saved.name}” saved. It applies to documents read from now on.")
+        return redirect("rules:list")
+
+    def context(self, request, rule, draft, preview, data=None):
+        company = request.company
+        shown = draft or rule
+        approvers = Membership.objects.filter(
+            company=company, role__in=PERMISSIONS["documents.approve"]
+        ).select_related("user")
+        return {
+            "title": f"Rule: {rule.name}" if rule else "New rule",
+            "rule": rule,
+            "shown": shown,
+            "data": data or {},
+            "selected_dimensions": {d.pk for d in rule_dimensions(shown)} if shown else set(),
+            "preview": preview,
+            "preview_description": rule_describe(draft) if draft else "",
+            "suppliers": Contact.objects.for_company(company).filter(is_active=True, is_supplier=True),
+            "projects": Project.objects.for_company(company).filter(is_active=True),
+            "finance_accounts": FinanceAccount.objects.for_company(company).filter(is_active=True),
+            "tax_rates": TaxRate.objects.for_company(company).filter(is_active=True),
+            "products": Product.objects.for_company(company).filter(is_active=True),
+            "dimensions": Dimension.objects.for_company(company)
+            .filter(is_active=True)
+            .select_related("group"),
+            "approvers": approvers,
+            "types": DocumentType.choices,
+        }
+
+
+class RuleDeleteView(CompanyRequiredMixin, View):
+    required_permission = "rules.manage"
+
+    def post(self, request, pk: int):
+        rule = get_object_or_404(Rule.objects.for_company(request.company), pk=pk)
+        rule_delete(rule=rule, actor=request.user)
+        messages.success(request, f"Rule “{rule.name}” deleted.")
+        return redirect("rules:list")
