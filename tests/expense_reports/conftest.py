@@ -1,0 +1,1 @@
+from tests.review.conftest import books  # noqa: F401
