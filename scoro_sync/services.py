@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Company
 from audit.services import audit_record
-from bookkeeping.models import ScoroUser
+from bookkeeping.models import DimensionGroup, ScoroUser
 from bookkeeping.services import dimension_groups_ensure
 from envoice.exceptions import ApplicationError, InvalidTransition, ValidationFailed
 from scoro_sync.client import ScoroClient
@@ -409,3 +409,14 @@ def _enqueue_sync(company_id: int, types: list[str], trigger: str, run_id: int, 
             finished_at=timezone.now(),
             progress="Could not start: the background queue is unavailable",
         )
+
+
+def dimension_group_update(*, group: DimensionGroup, show_on_expense_form: bool, actor) -> DimensionGroup:
+    if group.show_on_expense_form != show_on_expense_form:
+        group.show_on_expense_form = show_on_expense_form
+        group.save(update_fields=["show_on_expense_form"])
+        audit_record(
+            target=group, verb="dimension_group.changed", actor=actor,
+            message=f"Show on expense form {'on' if show_on_expense_form else 'off'}",
+        )  # fmt: skip
+    return group
