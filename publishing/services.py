@@ -380,6 +380,8 @@ def attempt_run(*, attempt_id: int, retries: int = 0, final: bool = False) -> Ou
     """One worker run for an attempt (the task's body). Safe to call any number of times, concurrently."""
     with _leased(attempt_id) as token:
         if token is None:
+            if not PublishAttempt.objects.filter(pk=attempt_id).exists():
+                return Outcome("done")  # deleted with its document meanwhile
             return Outcome("retry", lease_remaining(attempt_id) + random.uniform(0.2, 1.0))
         attempt = PublishAttempt.objects.select_related("company", "document", "expense_report").get(
             pk=attempt_id
@@ -407,7 +409,11 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
     try:
         from scoro_sync.services import scoro_client_for
 
-        client = scoro_client_for(company=attempt.company, observer=on_call)
+        client = scoro_client_for(
+            company=attempt.company,
+            observer=on_call,
+            max_retries=int(getattr(settings, "PUBLISHING_CLIENT_RETRIES", 3)),
+        )
         connection = connection_for(attempt.company)
         payload, version, gross = _build_payload(attempt, client=client, connection=connection)
         saved = _send(attempt, client=client, payload=payload)
@@ -764,6 +770,7 @@ def _finish(
             "scoro_id": attempt.scoro_id,
             "summary": summary,
             "api_calls": api_calls,
+            "api_calls_total": attempt.api_calls,
             "calls": dict(calls),
             "files": len(attempt.files or {}),
             "mismatches": mismatches,

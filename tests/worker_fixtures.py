@@ -29,6 +29,7 @@ WORKER_ENV = {
     "PUBLISHING_LEASE_SECONDS": "3",
     "PUBLISHING_RETRY_BASE_SECONDS": "0.3",
     "PUBLISHING_MAX_RETRIES": "3",
+    "PUBLISHING_CLIENT_RETRIES": "2",
     "SCORO_TIMEOUT_SECONDS": "10",
     "CONN_MAX_AGE": "0",
 }
@@ -90,7 +91,7 @@ class WorkerFactory:
         log = self.log_dir / f"{name}-{self._seq}.log"
         cmd = [sys.executable, "-m", "celery", "-A", "envoice", "worker", "-Q", "celery,publishing",
                "--pool", "solo", "--loglevel", "INFO", "-n", f"{name}-{self._seq}@%h",
-               "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
+               "--without-gossip", "--without-mingle", "--without-heartbeat", "--include", "tests.worker_hooks"]  # fmt: skip
         with log.open("wb") as out:
             proc = subprocess.Popen(
                 cmd, cwd=ROOT, env={**self.env, **extra_env}, stdout=out, stderr=subprocess.STDOUT,
@@ -126,7 +127,11 @@ def celery_workers(django_db_setup, django_db_blocker, tmp_path_factory) -> Iter
         database_url = _database_url()
     env = {**os.environ, **WORKER_ENV, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker,
            "MEDIA_ROOT": str(media), "PYTHONUNBUFFERED": "1"}  # fmt: skip
-    factory = WorkerFactory(env, tmp_path_factory.mktemp("worker-logs"))
+    log_dir = ROOT / "test-results" / "celery-workers"  # git-ignored; kept for reading after a failure
+    log_dir.mkdir(parents=True, exist_ok=True)
+    for old in log_dir.glob("*.log"):
+        old.unlink()
+    factory = WorkerFactory(env, log_dir)
     factory.media_root = media
     try:
         yield factory
