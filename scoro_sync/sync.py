@@ -363,7 +363,9 @@ class SyncRunner:
                 since = date.fromisoformat(mark["mark"][:10]) - timedelta(days=1)
         full = since is None
         rows: list[dict[str, Any]] = []
-        newest = mark.get("mark", "")
+        # The mark never lags behind this listing's start: with data last modified long ago, the newest
+        # modified_date alone would make every later run re-read a full day of old rows.
+        newest = max(mark.get("mark", ""), _modified_key(timezone.now().strftime("%Y-%m-%d %H:%M:%S")))
         label = SYNC_TYPES[sync_type.name].label
         for row in client.list(sync_type.module, modified_since=since, include_deleted=not full):
             rows.append(row)
