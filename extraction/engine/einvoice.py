@@ -7,6 +7,7 @@ no arithmetic is done except to skip zero-valued note lines.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -106,7 +107,7 @@ class _Builder:
             nodes = _all(el, p)
             if currency and len(nodes) > 1:
                 # Some invoices repeat the tax total in the accounting currency.
-                same = [n for n in nodes if (n.get("currencyID") or currency) == currency]
+                same = [n for n in nodes if _cur_of(n, currency)]
                 nodes = same or nodes
             for node in nodes:
                 d = to_decimal(node.text)
@@ -136,6 +137,10 @@ def _xml_date(s: str | None) -> str | None:
         return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
     except ValueError:
         return None  # e.g. "20231401" in some Finvoice samples
+
+
+def _cur_of(node: Any, cur: str) -> bool:
+    return (node.get("currencyID") or cur).strip().upper() == cur.strip().upper()
 
 
 def _nonzero_line(line: dict) -> bool:
@@ -171,18 +176,26 @@ def read_ubl(root: Any) -> _Builder:
     name, node = _ubl_party_name(sup)
     b.set("supplier_name", name, node)
     for pts in _all(sup, "PartyTaxScheme"):
-        if (_text(pts, "TaxScheme/ID") or "").upper() == "VAT":
+        # BT-31 is the VAT scheme's id; other schemes (e.g. "FC", a national tax number) are BT-32.
+        if (_text(pts, "TaxScheme/ID") or "").upper() in ("VAT", "VA"):
             b.set_text("supplier_vat_no", pts, "CompanyID")
     b.set_text("supplier_reg_no", sup, "PartyLegalEntity/CompanyID")
     buyer = _first(root, "AccountingCustomerParty/Party")
     name, node = _ubl_party_name(buyer)
     b.set("buyer_name", name, node)
     lmt = _first(root, "LegalMonetaryTotal")
-    b.set_money("total", lmt, "TaxInclusiveAmount")
-    b.set_money("subtotal", lmt, "TaxExclusiveAmount")
+    b.set_money("total", lmt, "TaxInclusiveAmount", currency=cur)
+    b.set_money("subtotal", lmt, "TaxExclusiveAmount", currency=cur)
     b.set_money("tax_total", root, "TaxTotal/TaxAmount", currency=cur)
     tax_lines = []
-    for st in _all(root, "TaxTotal/TaxSubtotal"):
+    tax_totals = _all(root, "TaxTotal")
+    if cur and len(tax_totals) > 1:
+        # A second TaxTotal (BT-111) restates the VAT in the accounting currency.
+        same = [
+            t for t in tax_totals if (_first(t, "TaxAmount") is None) or _cur_of(_first(t, "TaxAmount"), cur)
+        ]
+        tax_totals = same or tax_totals
+    for st in [s for t in tax_totals for s in _all(t, "TaxSubtotal")]:
         tax_lines.append(
             {
                 "rate": number_str(to_decimal(_text(st, "TaxCategory/Percent") or "0")),
@@ -195,6 +208,10 @@ def read_ubl(root: Any) -> _Builder:
     for pm in _all(root, "PaymentMeans"):
         node = _first(pm, "PayeeFinancialAccount/ID")
         b.set("iban", _iban(_text(node)), node)
+    if b.fields["iban"] is None:
+        # Non-standard placements of the payee account; never the payer's (direct debit) account.
+        for node in _all(root, ".//PayeeFinancialAccount/ID"):
+            b.set("iban", _iban(_text(node)), node)
     lines = []
     for ln in _all(root, "InvoiceLine") + _all(root, "CreditNoteLine") + _all(root, "DebitNoteLine"):
         qty = _text(ln, "InvoicedQuantity") or _text(ln, "CreditedQuantity") or _text(ln, "DebitedQuantity")
@@ -241,8 +258,8 @@ def read_cii(root: Any) -> _Builder:
         "SpecifiedTradeSettlementHeaderMonetarySummation",
         "SpecifiedTradeSettlementMonetarySummation",
     )
-    b.set_money("total", summ, "GrandTotalAmount")
-    b.set_money("subtotal", summ, "TaxBasisTotalAmount")
+    b.set_money("total", summ, "GrandTotalAmount", currency=cur)
+    b.set_money("subtotal", summ, "TaxBasisTotalAmount", currency=cur)
     b.set_money("tax_total", summ, "TaxTotalAmount", currency=cur)
     b.set_date("due_date", settlement, "SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString")
     tax_lines = []
@@ -293,8 +310,9 @@ def read_finvoice(root: Any) -> _Builder:
     seller = _first(root, "SellerPartyDetails")
     b.set_text("supplier_name", seller, "SellerOrganisationName")
     b.set_text("supplier_vat_no", seller, "SellerOrganisationTaxCode")
-    b.set_text("supplier_reg_no", seller, "SellerPartyLegalRegIdentifier", "SellerPartyIdentifier")
-    b.set_text("supplier_reg_no", root, "SellerInformationDetails/SellerPartyLegalRegIdentifier")
+    # BT-30: the legal registration id (Finvoice 3.0) wins over the business id (Y-tunnus).
+    b.set_text("supplier_reg_no", root, ".//SellerPartyLegalRegIdentifier")
+    b.set_text("supplier_reg_no", seller, "SellerPartyIdentifier")
     b.set_text("buyer_name", root, "BuyerPartyDetails/BuyerOrganisationName")
     det = _first(root, "InvoiceDetails")
     b.set_text("invoice_number", det, "InvoiceNumber")
@@ -321,8 +339,8 @@ def read_finvoice(root: Any) -> _Builder:
             }
         )
     b.set("tax_lines", tax_lines, _first(det, "VatSpecificationDetails"))
-    for acc in _all(root, "SellerInformationDetails/SellerAccountDetails/SellerAccountID") + _all(
-        root, "EpiDetails/EpiPartyDetails/EpiBeneficiaryPartyDetails/EpiAccountID"
+    for acc in _all(root, ".//SellerAccountDetails/SellerAccountID") + _all(
+        root, ".//EpiBeneficiaryPartyDetails/EpiAccountID"
     ):
         b.set("iban", _iban(_text(acc)), acc)
     lines = []
@@ -355,14 +373,59 @@ def detect_kind(root: Any) -> str | None:
     return None
 
 
+def _find_invoice(root: Any) -> tuple[str | None, Any]:
+    """The e-invoice element: the root itself, or one wrapped in an envelope (Peppol SBDH,
+    SOAP, an archive container)."""
+    kind = detect_kind(root)
+    if kind:
+        return kind, root
+    for el in root.iter("*"):
+        kind = detect_kind(el)
+        if kind:
+            return kind, el
+    return None, root
+
+
+_FINVOICE_START = re.compile(rb"<(?:[\w.-]+:)?Finvoice[\s>]")
+
+
+def _unwrap_finvoice(data: bytes) -> bytes | None:
+    """Finvoice files often start with a separate SOAP envelope (the bank routing header), so
+    the file holds two XML documents. Return the Finvoice document, with an XML prolog so its
+    declared encoding (often ISO-8859-15) still applies."""
+    m = _FINVOICE_START.search(data)
+    if not m or m.start() == 0:
+        return None
+    prolog = data.rfind(b"<?xml", 0, m.start())
+    if prolog < 0:
+        return data[m.start() :]
+    end = data.find(b"?>", prolog)
+    if end < 0:
+        return None
+    if data[end + 2 : m.start()].strip(b" \t\r\n"):
+        # The prolog belongs to the envelope: keep it in front of the Finvoice element.
+        return data[prolog : end + 2] + b"\n" + data[m.start() :]
+    return data[prolog:]
+
+
 def read_einvoice_xml(data: bytes) -> _Builder:
     """Parse e-invoice XML bytes into fields; ExtractionError if it is not an e-invoice."""
-    root = parse_xml(data)
-    kind = detect_kind(root)
+    try:
+        root = parse_xml(data)
+    except ExtractionError:
+        inner = _unwrap_finvoice(data)
+        if inner is None:
+            raise
+        root = parse_xml(inner)
+    kind, el = _find_invoice(root)
+    if kind is None:
+        inner = _unwrap_finvoice(data)
+        if inner is not None:
+            kind, el = _find_invoice(parse_xml(inner))
     if kind == "ubl":
-        return read_ubl(root)
+        return read_ubl(el)
     if kind == "cii":
-        return read_cii(root)
+        return read_cii(el)
     if kind == "finvoice":
-        return read_finvoice(root)
+        return read_finvoice(el)
     raise ExtractionError(f"XML root <{local(root.tag)}> is not a supported e-invoice format")

@@ -18,8 +18,9 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _MAX_XML_BYTES = 50 * 1024 * 1024
 
 
-def _parser() -> etree.XMLParser:
+def _parser(encoding: str | None = None) -> etree.XMLParser:
     return etree.XMLParser(
+        encoding=encoding,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -41,7 +42,13 @@ def parse_xml(data: bytes) -> etree._Element:
         # lxml honours the encoding in the prolog (ISO-8859-15 Finvoice etc.) when given bytes.
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise ExtractionError(f"Malformed XML: {exc}") from None
+        if "encoding" not in str(exc).lower() and "utf-8" not in str(exc).lower():
+            raise ExtractionError(f"Malformed XML: {exc}") from None
+        # Legacy files (Finvoice 1.x) are often ISO-8859-1/15 without saying so, or say so wrongly.
+        try:
+            root = etree.fromstring(data, parser=_parser(encoding="iso-8859-15"))
+        except (etree.XMLSyntaxError, ValueError):
+            raise ExtractionError(f"Malformed XML: {exc}") from None
     except ValueError as exc:
         raise ExtractionError(f"Unreadable XML: {exc}") from None
     if root is None:
