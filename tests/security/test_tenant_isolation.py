@@ -31,6 +31,8 @@ NO_COMPANY_OBJECT = {
     # The token in the URL is the credential itself (a random secret), not a company object id.
     "/accounts/invitations/{token}/": "invitation token is a bearer secret",
     "/accounts/password-reset/{uidb64}/{token}/": "Django's signed password-reset token",
+    # `tab` names a kind of background data (contacts, projects, ...), not an object.
+    "/settings/bookkeeping/{tab}/": "tab name of the bookkeeping settings page",
 }
 # Parameterless routes not requested with GET, with the reason.
 NOT_REQUESTED = {
