@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -30,7 +31,7 @@ class StepPlan:
 class ApprovalPlan:
     workflow: ApprovalWorkflow | None
     steps: list[StepPlan]
-    remind_after_hours: int = 24
+    remind_after_hours: int = field(default_factory=lambda: settings.ENVOICE_APPROVAL_REMIND_AFTER_HOURS)
 
 
 # ---------------------------------------------------------------------------
@@ -168,7 +169,9 @@ def approval_plan_for_document(*, document) -> ApprovalPlan | None:
     return ApprovalPlan(
         workflow=workflow,
         steps=steps,
-        remind_after_hours=workflow.remind_after_hours if workflow else 24,
+        remind_after_hours=workflow.remind_after_hours
+        if workflow
+        else settings.ENVOICE_APPROVAL_REMIND_AFTER_HOURS,
     )
 
 

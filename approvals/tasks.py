@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -99,7 +100,9 @@ def send_reminders() -> int:
         status=StepStatus.PENDING, request__status=RequestStatus.PENDING, activated_at__isnull=False
     ).select_related("request")
     for step in candidates:
-        delay = timedelta(hours=step.request.remind_after_hours or 24)
+        delay = timedelta(
+            hours=step.request.remind_after_hours or settings.ENVOICE_APPROVAL_REMIND_AFTER_HOURS
+        )
         last = step.reminded_at or step.activated_at
         if last > now - delay:
             continue

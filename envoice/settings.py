@@ -187,6 +187,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Fernet key(s) that encrypt the Scoro API key at rest; the first one encrypts, all decrypt.
 ENVOICE_FIELD_ENCRYPTION_KEYS = env.list("ENVOICE_FIELD_ENCRYPTION_KEYS", default=[])
 
+# APPROVALS: default reminder delay (each workflow may set its own)
+ENVOICE_APPROVAL_REMIND_AFTER_HOURS = env.int("ENVOICE_APPROVAL_REMIND_AFTER_HOURS", default=24)
+
 # INTAKE
 ENVOICE_MAX_UPLOAD_BYTES = env.int("ENVOICE_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 ENVOICE_MAX_PAGES = env.int("ENVOICE_MAX_PAGES", default=100)
