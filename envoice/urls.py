@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("settings/", include("scoro_sync.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("publishing/", include("publishing.urls")),
     path("api/v1/", include("envoice.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

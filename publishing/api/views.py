@@ -1,0 +1,41 @@
+"""REST: POST /documents/{id}/publish/ (→ 202) and the admins' payload preview."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents.selectors import document_queryset_for
+from publishing import selectors, services
+
+
+class _DocumentView(APIView):
+    def get_document(self, pk: int):
+        return get_object_or_404(document_queryset_for(membership=self.request.membership), pk=pk)
+
+
+class DocumentPublishView(_DocumentView):
+    """Queue publishing (or re-publishing after an edit). Idempotent: a document already on its way
+    answers 202 with the same status."""
+
+    required_permission = "documents.publish"
+
+    def post(self, request, pk: int):
+        document = self.get_document(pk)
+        services.publish_document(document=document, actor=request.user)
+        document.refresh_from_db()
+        return Response(
+            {"publishing": selectors.publishing_summary_for(document=document)},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class DocumentPublishPreviewView(_DocumentView):
+    """Exactly what would be sent to Scoro now, without sending it (company admins)."""
+
+    required_permission = "integrations.manage"
+
+    def get(self, request, pk: int):
+        return Response(selectors.payload_preview_for(document=self.get_document(pk)))
