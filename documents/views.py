@@ -71,28 +71,55 @@ PUBLISHED_FILTER = {
 }
 
 
+NULLABLE_SORTS = frozenset({"issue_date", "total"})
+
+
 def _ordered(qs: QuerySet, sort: str) -> QuerySet:
+    """Order by a known column, id as tie-breaker; empty dates/amounts always last."""
     key = sort.lstrip("-")
     columns = SORTS.get(key, SORTS["received"])
     descending = sort.startswith("-") or key not in SORTS
-    if descending:
-        return qs.order_by(*(F(c).desc(nulls_last=True) for c in columns))
-    return qs.order_by(*(F(c).asc(nulls_last=True) for c in columns))
+    order = []
+    for column in columns:
+        expression = F(column).desc() if descending else F(column).asc()
+        if column in NULLABLE_SORTS:
+            expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+        order.append(expression)
+    return qs.order_by(*order)
 
 
-def published_column(document) -> dict[str, str]:
-    """Not published / queued / published / failed, with the reason for hover; from the status alone,
-    plus one look-up per failed row (at most a page of them) for Scoro's error."""
-    if document.status in (S.QUEUED, S.PUBLISHING):
-        return {"state": "queued", "label": "Queued", "reason": ""}
-    if document.status == S.PUBLISHED:
-        return {"state": "published", "label": "Published", "reason": ""}
-    if document.status == S.PUBLISH_FAILED:
-        from publishing.selectors import publishing_summary_for
+PUBLISHED_LABELS = {
+    "not_published": "Not published",
+    "queued": "Queued",
+    "publishing": "Queued",
+    "published": "Published",
+    "failed": "Failed",
+}
 
-        error = publishing_summary_for(document=document).get("error") or "Publishing failed."
-        return {"state": "failed", "label": "Failed", "reason": error}
-    return {"state": "not_published", "label": "Not published", "reason": ""}
+
+def published_column(document, *, site_url: str) -> dict[str, str]:
+    """Not published / queued / published / failed, with the reason for hover. The list joins in the
+    publish attempts, so this costs no query per row."""
+    from publishing.selectors import publishing_summary_for
+
+    summary = publishing_summary_for(document=document, site_url=site_url)
+    state = "queued" if summary["status"] == "publishing" else summary["status"]
+    reason = summary.get("error") or summary.get("waiting_reason") or ""
+    if state == "failed" and not reason:
+        reason = "Publishing failed."
+    return {
+        "state": state,
+        "label": PUBLISHED_LABELS.get(state, state),
+        "reason": reason,
+        "url": summary.get("scoro_url") or "",
+    }
+
+
+def _site_url(company) -> str:
+    from scoro_sync.models import ScoroConnection
+
+    connection = ScoroConnection.objects.filter(company=company).first()
+    return connection.site_url if connection else ""
 
 
 class DocumentListView(CompanyRequiredMixin, View):
@@ -104,6 +131,8 @@ class DocumentListView(CompanyRequiredMixin, View):
         chosen = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
         filters = {**spec["filters"], **{k: v for k, v in chosen.items() if v}}
         qs = document_list(membership=request.membership, filters=filters).select_related("assigned_to")
+        if spec.get("archive"):
+            qs = qs.select_related("publish_attempt", "expense_report__publish_attempt")
         assigned = request.GET.get("assigned", "")
         if assigned == "me":
             qs = qs.filter(assigned_to=request.user)
@@ -117,12 +146,13 @@ class DocumentListView(CompanyRequiredMixin, View):
         sort = request.GET.get("sort", "-received")
         paginator = Paginator(_ordered(qs, sort), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
+        site_url = _site_url(request.company) if spec.get("archive") else ""
         rows = [
             {
                 "doc": d,
                 "confidence": overall_confidence(d),
                 "problems": problem_count(d),
-                "published": published_column(d) if spec.get("archive") else None,
+                "published": published_column(d, site_url=site_url) if spec.get("archive") else None,
             }
             for d in page.object_list
         ]
