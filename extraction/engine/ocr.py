@@ -69,24 +69,52 @@ def _binarize(gray: Any) -> Any:
     return Image.fromarray(th)
 
 
+# Tesseract reads best when capital letters are ~30 px tall (the median glyph, a connected
+# component, is a little smaller). Much bigger wastes time, smaller loses characters.
+LARGE_GLYPH_PX, LARGE_TARGET_PX = 64.0, 44.0  # above LARGE: downscale to TARGET
+MAX_OCR_PIXELS = 8_000_000  # bounds the time of one Tesseract pass
+
+
+def _glyph_height(gray: Any) -> float | None:
+    """Median height of character-sized dark blobs, in pixels of gray (None if unsure)."""
+    try:
+        import cv2
+        import numpy as np
+    except ImportError:  # pragma: no cover - opencv is a declared dependency
+        return None
+    w, h = gray.size
+    k = min(1.0, 2000 / max(w, h))  # measure on a small copy: large scans take too long
+    small = gray if k == 1.0 else gray.resize((max(1, int(w * k)), max(1, int(h * k))))
+    arr = np.asarray(small)
+    _, th = cv2.threshold(arr, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _n, _lab, stats, _c = cv2.connectedComponentsWithStats(th, connectivity=8)
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    keep = (hs >= 5) & (hs < arr.shape[0] / 12) & (ws >= 2) & (ws < 3 * hs)
+    if int(keep.sum()) < 30:
+        return None
+    return float(np.median(hs[keep])) / k
+
+
 def _prepare(img: Any) -> tuple[Any, float]:
-    """Grayscale, upscale small images, stretch contrast. Returns image and scale factor."""
-    from PIL import ImageOps
+    """Grayscale, scale so text is Tesseract-sized, stretch contrast. Returns image and scale."""
+    from PIL import Image, ImageOps
 
     if img.mode not in ("L", "RGB"):
         img = img.convert("RGB")
     gray = img.convert("L")
-    scale = 1.0
-    # Tesseract reads best at roughly 30 px capital height; receipts are narrow, so judge by width.
     w, h = gray.size
-    if w < 1000:
-        scale = min(2.5, 1200 / max(w, 1))
-    elif w > 2600:
-        scale = 2200 / w
-    if scale != 1.0:
-        from PIL import Image
-
+    # Receipts are narrow: judging by width brings small scans up to a readable size.
+    scale = min(2.5, 1200 / max(w, 1)) if w < 1000 else min(1.0, 2200 / w)
+    glyph = _glyph_height(gray)
+    if glyph and glyph * scale > LARGE_GLYPH_PX:
+        # Big print (high-dpi scans, close-up photos): more pixels only cost time.
+        scale = LARGE_TARGET_PX / glyph
+    scale = min(scale, (MAX_OCR_PIXELS / max(w * h, 1)) ** 0.5)
+    if abs(scale - 1.0) > 0.1:
         gray = gray.resize((max(1, int(w * scale)), max(1, int(h * scale))), Image.LANCZOS)
+    else:
+        scale = 1.0
     gray = ImageOps.autocontrast(gray, cutoff=1)
     return gray, scale
 
@@ -108,13 +136,65 @@ def _osd_rotate(img: Any, deadline: float) -> Any:
     return img
 
 
-def ocr_image(
-    img: Any, doc: Doc, *, page_no: int, languages: tuple[str, ...], deadline: float, binarize: bool = False
-) -> None:
-    """OCR img into doc. binarize=True is the second-chance mode for photos: adaptive threshold
-    and a single-block layout, which keeps faint right-hand price columns on their rows."""
+class PassTimeout(Exception):
+    """An optional OCR pass ran out of its own budget (the document's deadline is not reached)."""
+
+
+def _tesseract(
+    image: Any, languages: tuple[str, ...], config: str, deadline: float, budget: float | None = None
+) -> dict:
     import pytesseract
 
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise ExtractionError("Time limit exceeded")
+    timeout = max(1.0, remaining)
+    if budget is not None and budget < timeout:
+        timeout = budget
+    try:
+        return pytesseract.image_to_data(
+            image,
+            lang=_lang_arg(languages),
+            config=config,
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
+        )
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            if timeout < remaining:
+                raise PassTimeout() from None
+            raise ExtractionError("Time limit exceeded") from None
+        raise ExtractionError(f"OCR failed: {exc}") from None
+    except pytesseract.TesseractNotFoundError:
+        raise ExtractionError("OCR engine (tesseract) is not installed") from None
+
+
+def _confident_words(data: dict) -> int:
+    """Words Tesseract is sure of: a cheap measure of whether a pass read real text."""
+    n = 0
+    for text, conf in zip(data["text"], data["conf"], strict=False):
+        try:
+            c = float(conf)
+        except (TypeError, ValueError):
+            continue
+        if c >= 70 and sum(ch.isalnum() for ch in text) >= 3:
+            n += 1
+    return n
+
+
+def ocr_image(
+    img: Any,
+    doc: Doc,
+    *,
+    page_no: int,
+    languages: tuple[str, ...],
+    deadline: float,
+    binarize: bool = False,
+    budget: float | None = None,
+) -> None:
+    """OCR img into doc. binarize=True is the second-chance mode for photos: adaptive threshold
+    and a single-block layout, which keeps faint right-hand price columns on their rows.
+    budget (seconds) bounds an optional pass: PassTimeout is raised when it runs out."""
     # Tesseract's OpenMP threads spin-wait and made single receipts 2-3x slower on the 2-core
     # servers (and starve parallel workers); one thread per page is faster in practice.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -123,26 +203,18 @@ def ocr_image(
     if binarize:
         prepared = _binarize(prepared)
     w0, h0 = img.size
-    if w0 > h0 * 1.3:
-        # Landscape photo of a portrait document: probably rotated.
-        prepared = _osd_rotate(prepared, deadline)
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise ExtractionError("Time limit exceeded")
-    try:
-        data = pytesseract.image_to_data(
-            prepared,
-            lang=_lang_arg(languages),
-            config="--psm 6" if binarize else "--psm 4",
-            output_type=pytesseract.Output.DICT,
-            timeout=max(1.0, remaining),
-        )
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise ExtractionError("Time limit exceeded") from None
-        raise ExtractionError(f"OCR failed: {exc}") from None
-    except pytesseract.TesseractNotFoundError:
-        raise ExtractionError("OCR engine (tesseract) is not installed") from None
+    data = _tesseract(prepared, languages, "--psm 6" if binarize else "--psm 4", deadline, budget)
+    sure = _confident_words(data)
+    if sure < 8 or (w0 > h0 * 1.3 and sure < 20):
+        # A landscape image that reads badly: maybe a portrait document photographed sideways.
+        # Orientation detection costs as much as a pass, so it runs only when needed.
+        rotated = _osd_rotate(prepared, deadline)
+        if rotated is not prepared:
+            data2 = _tesseract(rotated, languages, "--psm 4", deadline)
+            if _confident_words(data2) > _confident_words(data):
+                data, prepared = data2, rotated
+                # Word boxes now live in the rotated frame; report its size as the page size.
+                w0, h0 = int(rotated.size[0] / scale), int(rotated.size[1] / scale)
     words, keys = [], []
     inv = 1.0 / scale
     for i, text in enumerate(data["text"]):

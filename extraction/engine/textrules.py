@@ -316,6 +316,11 @@ LEGAL_RE = re.compile(
     re.I,
 )
 
+# The tail of a company name wrapped onto its own line: "CO. (M) SDN BHD", "(M) SDN. BHD.".
+WRAPPED_SUFFIX_RE = re.compile(
+    r"(?i)(?:co\.?|company|\(m\)|\(s\))\s*(?:\(m\)\s*)?(?:sdn\.?\s*bhd|bhd|berhad|pte|ltd)"
+)
+
 ID_TOKEN = r"[A-Z0-9][A-Z0-9\-/_.]*\d[A-Z0-9\-/_.]*|\d[A-Z0-9\-/_.]*"
 
 
@@ -748,7 +753,7 @@ def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receip
     if best and best[0] > -1:
         score, name, ln, span = best
         k = page1.index(ln)
-        if k > 0 and LEGAL_RE.match(name) and len(name) <= 18:
+        if k > 0 and (LEGAL_RE.match(name) or WRAPPED_SUFFIX_RE.match(name)) and len(name) <= 18:
             # "Sdn Bhd" / "CO. (M) SDN BHD" wrapped onto its own line: prepend the line above.
             above = _clean_name(re.split(r"\s{3,}", page1[k - 1].text)[-1])
             if len(above) >= 3 and re.search(r"[A-Za-z]{3}", above):

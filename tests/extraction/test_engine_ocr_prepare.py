@@ -1,0 +1,53 @@
+"""Image preparation for OCR and receipt name rules, without running Tesseract."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw, ImageFont
+
+from extraction.engine.ocr import _glyph_height, _prepare
+from extraction.engine.textrules import Doc, extract_fields
+
+
+def _text_image(width: int, height: int, size: int) -> Image.Image:
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=size)
+    y = 10
+    while y < height - size * 2:
+        draw.text((10, y), "TOTAL RM 12.50 CASH 20.00 CHANGE", fill=0, font=font)
+        y += int(size * 1.6)
+    return img
+
+
+def test_glyph_height_follows_the_print_size():
+    small = _glyph_height(_text_image(1200, 800, 20))
+    big = _glyph_height(_text_image(2400, 1600, 80))
+    assert small is not None and big is not None
+    assert 2.5 < big / small < 5.5
+
+
+def test_big_print_is_downscaled_and_small_receipts_upscaled():
+    big, scale = _prepare(_text_image(2000, 2600, 110).convert("RGB"))
+    assert scale < 1.0 and big.size[0] < 2000
+    narrow, scale = _prepare(_text_image(460, 900, 12).convert("RGB"))
+    assert scale > 2.0 and narrow.size[0] > 1000
+
+
+def _receipt(lines: list[str]) -> Doc:
+    doc = Doc()
+    words, keys = [], []
+    for i, text in enumerate(lines):
+        x = 10.0
+        for w in text.split():
+            words.append((w, x, 20.0 * i, x + 9 * len(w), 20.0 * i + 12))
+            keys.append(i)
+            x += 9 * len(w) + 9
+    doc.add_page(1, 400.0, 20.0 * len(lines), words, line_keys=keys)
+    return doc
+
+
+def test_receipt_name_wrapped_before_its_legal_suffix():
+    doc = _receipt(["POPULAR BOOK", "CO. (M) SDN BHD", "(Co. Reg. No. 1234-X)", "TOTAL 14.65"])
+    fields, _conf, _prov = extract_fields(doc, receipt=True)
+    assert fields["supplier_name"] == "POPULAR BOOK CO. (M) SDN BHD"
+    assert fields["total"] == "14.65"
