@@ -129,6 +129,12 @@ def test_mutated_pdfs(edits, mode):
     run(bytes(data), "mutated.pdf")
 
 
+def test_pdf_with_a_broken_media_box_fails_as_an_extraction_error():
+    """Minimised from test_mutated_pdfs: pdfplumber raises again while closing the document
+    (`with pdf:` in extraction/engine/pipeline.py re-reads the pages), masking the ExtractionError."""
+    run(PDF.replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [/a /b 612 792]"), "broken-box.pdf")
+
+
 @FUZZ
 @given(fmt=st.sampled_from(["PNG", "JPEG", "TIFF", "GIF"]), fraction=st.floats(min_value=0.0, max_value=0.95))
 def test_truncated_images(fmt, fraction):
