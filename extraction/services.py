@@ -171,8 +171,10 @@ def _store_outcome(document: Document, outcome: dict[str, Any]) -> Document:
                 "hints": outcome.get("explanation", ""),
             },
         )
-        _apply_rules(document)
         transition(document, "finish_extraction", actor_label="extraction")
+        # Rules code the document as any person would, so they run once it is open for review
+        # (coding refuses documents that are still extracting).
+        _apply_rules(document)
     return document
 
 

@@ -108,13 +108,21 @@ def test_engine_crash_is_stored_too(upload, monkeypatch):
     assert "ZeroDivisionError" in document.extraction_error
 
 
-def test_rules_are_applied_before_review(upload, monkeypatch):
-    seen = []
-    monkeypatch.setattr(
-        "rules.services.rules_apply", lambda *, document, actor=None: seen.append(document.status)
+def test_company_rules_code_the_extracted_document(upload, company, accountant):
+    from rules.services import rule_save
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(company=company, name="Website")
+    rule_save(
+        company=company,
+        rule=None,
+        data={"name": "Paper to Website", "keyword": "office paper", "project": project.pk},
+        actor=accountant,
     )
-    upload(samples.pdf())
-    assert seen == ["extracting"]
+    document = upload(samples.pdf())
+    assert document.status == "to_review"
+    assert document.project == project
+    assert not any("could not be applied" in w for w in document.warnings)
 
 
 BILL = """Globex Corporation
