@@ -7,7 +7,11 @@ urlpatterns = [
     path("documents/<int:pk>/file/", intake_views.DocumentFileApi.as_view(), name="api-document-file"),
     path("documents/<int:pk>/", review_views.DocumentDetailApi.as_view(), name="api-document-detail"),
     path("documents/<int:pk>/record/", review_views.DocumentRecordApi.as_view(), name="api-document-record"),
-    path("expense-reports/", expense_report_views.ExpenseReportListApi.as_view(), name="api-expense-report-list"),
+    path(
+        "expense-reports/",
+        expense_report_views.ExpenseReportListApi.as_view(),
+        name="api-expense-report-list",
+    ),
     path(
         "expense-reports/<int:pk>/",
         expense_report_views.ExpenseReportDetailApi.as_view(),

@@ -103,7 +103,7 @@ def _run_pdf(
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
-    with pdf:
+    try:
         try:
             pages = pdf.pages
             n_pages = len(pages)
@@ -132,6 +132,12 @@ def _run_pdf(
             source = "ocr"
         else:
             source = "pdf_text"
+    finally:
+        # Closing re-reads a malformed page tree and can raise; that must not mask the real outcome.
+        try:
+            pdf.close()
+        except Exception:
+            pass
     fields, conf, prov = extract_fields(doc, hints=hints)
     res = ExtractionResult(
         fields=fields, confidence=conf, provenance=prov, source=source, text=doc.text(), pages=n_pages
