@@ -423,7 +423,15 @@ def _request_finish(*, request: ApprovalRequest, actor) -> None:
             verb="confirm",
             message="Approval complete: expense report confirmed.",
         )
+        report_id = report.pk
+        transaction.on_commit(lambda: _publish_report_if_automatic(report_id))
     _on_commit_notify("notify_finished", request.pk)
+
+
+def _publish_report_if_automatic(report_id: int) -> None:
+    from publishing.services import publish_expense_report_if_automatic
+
+    publish_expense_report_if_automatic(report=ExpenseReport.objects.get(pk=report_id))
 
 
 def _report_set_status(report: ExpenseReport, status: str, *, actor, verb: str, message: str) -> None:

@@ -295,6 +295,26 @@ def expense_report_submit(*, report: ExpenseReport, actor) -> ExpenseReport:
             message=f"Submitted {totals['count']} receipts, {totals['total']:.2f} {totals['currency']}"
             + (f", {totals['reimbursable']:.2f} reimbursable." if totals["reimbursable"] else "."),
         )
-        approval_start_for_expense_report(report=report, actor=actor)
+        if not approval_start_for_expense_report(report=report, actor=actor):
+            # Nobody has to approve it: the report is confirmed as a whole right away.
+            report.status = ExpenseReportStatus.CONFIRMED
+            report.confirmed_at = timezone.now()
+            report.save(update_fields=["status", "confirmed_at"])
+            audit_record(
+                target=report,
+                verb="confirm",
+                actor=actor,
+                from_state=ExpenseReportStatus.SUBMITTED,
+                to_state=report.status,
+                message="No approval needed: expense report confirmed.",
+            )
+            report_id = report.pk
+            transaction.on_commit(lambda: _publish_report_if_automatic(report_id))
     report.refresh_from_db()
     return report
+
+
+def _publish_report_if_automatic(report_id: int) -> None:
+    from publishing.services import publish_expense_report_if_automatic
+
+    publish_expense_report_if_automatic(report=ExpenseReport.objects.get(pk=report_id))

@@ -57,7 +57,8 @@ def test_build_and_submit_with_per_line_project(company, employee, books):
     with mock.patch("approvals.services.approval_start_for_expense_report", return_value=False) as start:
         report = expense_report_submit(report=report, actor=employee)
     start.assert_called_once()
-    assert report.status == "submitted" and report.submitted_at
+    # No approval needed: the report is confirmed as a whole at once.
+    assert report.status == "confirmed" and report.submitted_at and report.confirmed_at
     taxi.refresh_from_db()
     lunch.refresh_from_db()
     assert taxi.project == books["project"]  # the report's
@@ -138,7 +139,7 @@ def test_api(api_client_for, company, employee, accountant, other_user, books):
     )
     assert response.json()["lines"][0]["project"] == books["project2"].pk
     response = client.post(f"/api/v1/expense-reports/{report_id}/submit/")
-    assert response.status_code == 200 and response.json()["status"] in ("submitted", "in_approval")
+    assert response.status_code == 200 and response.json()["status"] in ("confirmed", "in_approval")
     assert (
         client.patch(f"/api/v1/expense-reports/{report_id}/", {"title": "New"}, format="json").status_code
         == 409
@@ -160,3 +161,23 @@ def test_employees_see_only_their_own_reports(api_client_for, company, employee,
     )
     assert api_client_for(colleague).get(f"/api/v1/expense-reports/{report.pk}/").status_code == 404
     assert api_client_for(employee).get("/api/v1/expense-reports/").json()["results"] == []
+
+
+def test_confirmed_report_is_offered_to_automatic_publishing(
+    company, employee, books, django_capture_on_commit_callbacks
+):
+    """A report that needs no approval is confirmed and handed to publishing once committed."""
+    membership = employee.memberships.get()
+    report = expense_report_create(membership=membership, data={"title": "Trip"}, actor=employee)
+    receipt = make_document(company, type="receipt", uploaded_by=employee)
+    expense_report_add_documents(
+        report=report, document_ids=[receipt.pk], membership=membership, actor=employee
+    )
+    with (
+        mock.patch("publishing.services.publish_expense_report_if_automatic") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        report = expense_report_submit(report=report, actor=employee)
+    assert report.status == "confirmed"
+    publish.assert_called_once()
+    assert publish.call_args.kwargs["report"].pk == report.pk
