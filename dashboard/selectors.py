@@ -153,7 +153,8 @@ def overview_for(*, user, company: Company, today: date | None = None) -> Overvi
     for name in EXTRACTED_FIELDS:
         present = reviewed & _present(name)
         aggregates[f"x_{name}"] = Count("id", filter=present)
-        aggregates[f"c_{name}"] = Count("id", filter=present & Q(corrected_fields__contains=[name]))
+        # Text match on the quoted name: JSON containment is not available on SQLite (the demo).
+        aggregates[f"c_{name}"] = Count("id", filter=present & Q(corrected_fields__icontains=f'"{name}"'))
     totals = documents.aggregate(**aggregates)
 
     status_counts = [
