@@ -64,6 +64,8 @@ def test_new_company_journey(page, live_server, screenshot, sandbox, celery_work
     from documents.models import Document, ExpenseReport
 
     shot = iter(range(1, 100))
+    # What the customer would see go wrong without the walk being blocked: reported together at the end.
+    problems: list[str] = []
 
     def snap(name: str) -> None:
         screenshot(page, f"{next(shot):02d}-{name}")
@@ -124,13 +126,18 @@ def test_new_company_journey(page, live_server, screenshot, sandbox, celery_work
     page.goto(f"{live_server.url}/accounts/members/")
     for email, role in (("mari@journey.example", "approver"), ("jaan@journey.example", "employee")):
         page.fill("input[name=email]", email)
-        page.select_option("select[name=role]", role)
+        invite = page.locator("form", has=page.locator("input[name=email]"))
+        invite.locator("select[name=role]").select_option(role)
         page.get_by_role("button", name="Send invitation").click()
         page.wait_for_load_state()
     assert "mari@journey.example" in page.content() and "jaan@journey.example" in page.content()
     snap("members-invited")
     _accept_invitation(page, live_server, email="mari@journey.example", username="mari", first_name="Mari")
     _accept_invitation(page, live_server, email="jaan@journey.example", username="jaan", first_name="Jaan")
+    from accounts.models import Membership
+
+    roles = dict(Membership.objects.filter(company=company).values_list("user__username", "role"))
+    assert roles == {"founder": "admin", "mari": "approver", "jaan": "employee"}, roles
 
     # --- 4. An approval workflow: purchase invoices and expense reports need the approver role.
     _login(page, live_server, "founder")
@@ -227,6 +234,15 @@ def test_new_company_journey(page, live_server, screenshot, sandbox, celery_work
         if "PE-2025-0417" in str(b.get("no", "")) + str(b.get("description", ""))
     ]
     assert [str(b["id"]) for b in ours] == [scoro_id], ours  # exactly one bill, the one we link to
+    document.refresh_from_db()
+    if float(ours[0]["sum"]) != float(document.subtotal):
+        line = document.lines.get()
+        problems.append(
+            f"Scoro bill {scoro_id} has net {ours[0]['sum']} but the recorded document's subtotal is "
+            f"{document.subtotal} (total {document.total}): extraction read the line 'Cloud hosting, March "
+            f"1 100.00 100.00' as quantity {line.quantity} × unit price {line.unit_price} = total {line.total}, "
+            "nothing flagged the inconsistent line in review or recording, and publishing sent the unit price."
+        )
 
     # --- 9. Go to Scoro opens the bill in the sandbox.
     with page.context.expect_page() as opened:
@@ -305,7 +321,7 @@ def test_new_company_journey(page, live_server, screenshot, sandbox, celery_work
             "A confirmed expense report cannot be published from the product: the report page "
             f"(/documents/reports/{report.pk}/) has no Publish button, there is no API route, and "
             "publishing.services.publish_expense_report_if_automatic is never called when approval confirms "
-            "a report. The expense below was sent by calling publishing.services.publish_expense_report."
+            "a report. The expense checked in the sandbox was sent by calling publishing.services.publish_expense_report."
         )
         from django.contrib.auth import get_user_model
 
@@ -339,6 +355,14 @@ def test_new_company_journey(page, live_server, screenshot, sandbox, celery_work
     assert len(expenses[0]["lines"]) == 1, expenses[0]  # one line per receipt
     receipt.refresh_from_db()
     assert str(receipt.total) == "14.60", receipt.total
+    line = expenses[0]["lines"][0]
+    net = round(float(line["price"]) * float(line.get("quantity") or 1), 2)
+    if net not in (float(receipt.total), float(receipt.total - (receipt.tax_total or 0))):
+        problems.append(
+            f"Scoro expense {attempt.scoro_id} line {line} does not add up to the receipt's 14.60"
+        )
 
     if gap:
-        pytest.fail(gap)
+        problems.append(gap)
+    if problems:
+        pytest.fail("The journey finished, but:\n- " + "\n- ".join(problems))
