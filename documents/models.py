@@ -99,6 +99,15 @@ class Document(CompanyOwned):
             models.Index(fields=["company", "status", "-received_at"]),
             models.Index(fields=["company", "type", "status"]),
             models.Index(fields=["company", "sha256"]),
+            # Lists, newest first: the page of ids is read from this index alone (status and type
+            # trail the order, rather than INCLUDE which SQLite lacks), so deep pages cost no heap
+            # reads. On PostgreSQL, migration 0002 also
+            # creates the Date/Total order indexes (NULLS LAST) and trigram GIN indexes for search;
+            # they are not declared here because SQLite cannot build them.
+            models.Index(
+                fields=["company", "-received_at", "-id", "status", "type"],
+                name="documents_list_received_idx",
+            ),
         ]
 
     def __str__(self) -> str:

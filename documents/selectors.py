@@ -19,8 +19,14 @@ def document_queryset_for(*, membership) -> QuerySet[Document]:
 
 
 def document_list(*, membership, filters: dict | None = None) -> QuerySet[Document]:
+    """The member's documents filtered as the lists and the API filter them; no joins or column
+    choices here: each caller selects what its rows show (see documents.views / documents.api).
+
+    `q` searches supplier name, invoice number, file name and note case-insensitively; on
+    PostgreSQL trigram indexes serve it (migration documents 0002).
+    """
     filters = filters or {}
-    qs = document_queryset_for(membership=membership).select_related("supplier", "project", "finance_account")
+    qs = document_queryset_for(membership=membership)
     if filters.get("status"):
         qs = qs.filter(status__in=str(filters["status"]).split(","))
     if filters.get("type"):

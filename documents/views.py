@@ -1,7 +1,9 @@
 """Browser lists of documents: Inbox, Purchases, Sales, Expenses, the archives, and bulk actions.
 
 Lists paginate on the server with a fixed number of queries per page: one COUNT, one page of rows with
-their supplier/project/assignee joined in, whatever the number of documents.
+their supplier/project/assignee joined in, whatever the number of documents. Rows load only the
+columns a row shows (no extracted text, fields or provenance), and the page is cut by id before the
+joins (documents.pagination).
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from bookkeeping.models import Project
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
 from documents.coding import BULK_ACTIONS, documents_bulk
+from documents.pagination import DocumentPaginator
 from documents.review import overall_confidence, problem_count
 from documents.selectors import document_list, document_queryset_for
 from envoice.exceptions import ApplicationError
@@ -72,6 +74,16 @@ PUBLISHED_FILTER = {
 
 
 NULLABLE_SORTS = frozenset({"issue_date", "total"})
+
+# What a row of the lists shows or derives (confidence, problems, published column, aria label).
+ROW_FIELDS = (
+    "id", "company_id", "type", "status", "filename", "received_at", "duplicate_of_id",
+    "supplier_name", "invoice_number", "issue_date", "total", "currency",
+    "confidence", "warnings", "corrected_fields", "expense_report_id",
+    "supplier__name", "supplier__lastname", "project__number", "project__name",
+    "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name",
+)  # fmt: skip
+ARCHIVE_RELATED = ("publish_attempt", "expense_report__publish_attempt")
 
 
 def _ordered(qs: QuerySet, sort: str) -> QuerySet:
@@ -130,9 +142,13 @@ class DocumentListView(CompanyRequiredMixin, View):
         spec = LISTS[self.list_name]
         chosen = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
         filters = {**spec["filters"], **{k: v for k, v in chosen.items() if v}}
-        qs = document_list(membership=request.membership, filters=filters).select_related("assigned_to")
+        qs = (
+            document_list(membership=request.membership, filters=filters)
+            .select_related("supplier", "project", "assigned_to")
+            .only(*ROW_FIELDS)
+        )
         if spec.get("archive"):
-            qs = qs.select_related("publish_attempt", "expense_report__publish_attempt")
+            qs = qs.select_related(*ARCHIVE_RELATED).only(*ROW_FIELDS, *ARCHIVE_RELATED)
         assigned = request.GET.get("assigned", "")
         if assigned == "me":
             qs = qs.filter(assigned_to=request.user)
@@ -144,7 +160,7 @@ class DocumentListView(CompanyRequiredMixin, View):
         if request.GET.get("problems") == "1":
             qs = qs.exclude(Q(warnings=[]) & Q(supplier__isnull=False))
         sort = request.GET.get("sort", "-received")
-        paginator = Paginator(_ordered(qs, sort), PAGE_SIZE)
+        paginator = DocumentPaginator(_ordered(qs, sort), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         site_url = _site_url(request.company) if spec.get("archive") else ""
         rows = [

@@ -18,8 +18,16 @@ from documents.api.intake_serializers import (
 )
 from documents.choices import DocumentSource, DocumentStatus
 from documents.models import Document
+from documents.pagination import DocumentPagination
 from documents.selectors import document_list, document_queryset_for
 from documents.services import document_upload
+
+# The columns of DocumentSummarySerializer: lists never load the extracted text, fields or provenance.
+SUMMARY_COLUMNS = (
+    "company_id",
+    "supplier_id",
+    *(f for f in DocumentSummarySerializer.Meta.fields if f not in ("links", "supplier")),
+)
 
 
 class DocumentListCreateApi(GenericAPIView):
@@ -29,6 +37,7 @@ class DocumentListCreateApi(GenericAPIView):
     serializer_class = DocumentSummarySerializer
     queryset = Document.objects.none()  # for the schema; reads go through documents.selectors
     required_permissions = {"POST": "documents.upload"}
+    pagination_class = DocumentPagination
 
     @extend_schema(parameters=[DocumentListFilterSerializer], responses=DocumentSummarySerializer(many=True))
     def get(self, request):
@@ -36,7 +45,7 @@ class DocumentListCreateApi(GenericAPIView):
         filters.is_valid(raise_exception=True)
         data = {k: v for k, v in filters.validated_data.items() if v not in (None, "")}
         published = data.pop("published", None)
-        qs = document_list(membership=request.membership, filters=data)
+        qs = document_list(membership=request.membership, filters=data).only(*SUMMARY_COLUMNS)
         if published is True:
             qs = qs.filter(status=DocumentStatus.PUBLISHED)
         elif published is False:
