@@ -18,7 +18,8 @@ class SignUpForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices)
+    # The least powerful role by default: making someone an admin must be a deliberate choice.
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EMPLOYEE)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -39,12 +39,15 @@ def _user(username: str, first: str = "", last: str = ""):
 
 @transaction.atomic
 def create_companies_and_users() -> Company:
+    from bookkeeping.models import DimensionGroup
     from bookkeeping.services import dimension_groups_ensure
 
     demo, _ = Company.objects.get_or_create(slug="demo", defaults={"name": DEMO_COMPANY})
     other, _ = Company.objects.get_or_create(slug="other", defaults={"name": OTHER_COMPANY})
     for company in (demo, other):
         dimension_groups_ensure(company=company)
+    # Employees of the demo company pick a project on their expense reports.
+    DimensionGroup.objects.filter(company=demo, name=DimensionGroup.PROJECT).update(show_on_expense_form=True)
     users = {}
     for username, first, last, role in DEMO_USERS:
         users[username] = _user(username, first, last)
