@@ -1,1 +1,0 @@
-from tests.review.conftest import books  # noqa: F401
