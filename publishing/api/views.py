@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from documents.selectors import document_queryset_for
 from publishing import selectors, services
+from publishing.api.serializers import PayloadPreviewSerializer, PublishResponseSerializer
 
 
 class _DocumentView(APIView):
@@ -22,6 +24,7 @@ class DocumentPublishView(_DocumentView):
 
     required_permission = "documents.publish"
 
+    @extend_schema(request=None, responses={202: PublishResponseSerializer})
     def post(self, request, pk: int):
         document = self.get_document(pk)
         services.publish_document(document=document, actor=request.user)
@@ -37,5 +40,6 @@ class DocumentPublishPreviewView(_DocumentView):
 
     required_permission = "integrations.manage"
 
+    @extend_schema(responses=PayloadPreviewSerializer)
     def get(self, request, pk: int):
         return Response(selectors.payload_preview_for(document=self.get_document(pk)))

@@ -51,3 +51,38 @@ class SyncSerializer(serializers.Serializer):
     types = serializers.ListField(
         child=serializers.ChoiceField(choices=list(SYNC_TYPES)), required=False, allow_empty=True
     )
+
+
+# Response shapes (documentation for the OpenAPI schema; the views build the dicts themselves).
+
+
+class ScoroUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The Scoro user id (pass it as owner_user_id to finish).")
+    full_name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+
+
+class ApiCallsSerializer(serializers.Serializer):
+    today = serializers.IntegerField(help_text="Scoro API calls today (UTC, Scoro's quota day).")
+    last_30_days = serializers.IntegerField()
+
+
+class ScoroStateSerializer(serializers.Serializer):
+    """GET /integrations/scoro/ and the answer of every connect-flow step."""
+
+    connection = ConnectionSerializer()
+    api_calls = ApiCallsSerializer()
+    sync_runs = SyncRunSerializer(many=True, help_text="The last sync runs, newest first.")
+    scoro_users = ScoroUserSerializer(
+        many=True,
+        required=False,
+        help_text="Only while the connection is activated: the Scoro users to pick the owner from.",
+    )
+
+
+class ScoroFinishResponseSerializer(ScoroStateSerializer):
+    sync_run = SyncRunSerializer(help_text="The initial full sync that has just started.")
+
+
+class ScoroActivateResponseSerializer(ScoroStateSerializer):
+    scoro_users = ScoroUserSerializer(many=True, help_text="The Scoro users to pick the owner from.")

@@ -30,12 +30,13 @@ class _ScoroApi(APIView):
 
 
 class ScoroStateApi(_ScoroApi):
+    @extend_schema(responses=s.ScoroStateSerializer)
     def get(self, request):
         return Response(_state(request.company))
 
 
 class ScoroActivateApi(_ScoroApi):
-    @extend_schema(request=s.ActivateSerializer)
+    @extend_schema(request=s.ActivateSerializer, responses=s.ScoroActivateResponseSerializer)
     def post(self, request):
         serializer = s.ActivateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -46,7 +47,7 @@ class ScoroActivateApi(_ScoroApi):
 
 
 class ScoroFinishApi(_ScoroApi):
-    @extend_schema(request=s.FinishSerializer)
+    @extend_schema(request=s.FinishSerializer, responses={202: s.ScoroFinishResponseSerializer})
     def post(self, request):
         serializer = s.FinishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -62,7 +63,7 @@ class ScoroFinishApi(_ScoroApi):
 
 
 class ScoroSettingsApi(_ScoroApi):
-    @extend_schema(request=s.SettingsSerializer)
+    @extend_schema(request=s.SettingsSerializer, responses=s.ScoroStateSerializer)
     def patch(self, request):
         serializer = s.SettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -87,6 +88,7 @@ class ScoroSyncApi(_ScoroApi):
 
 
 class ScoroDeactivateApi(_ScoroApi):
+    @extend_schema(request=None, responses=s.ScoroStateSerializer)
     def post(self, request):
         services.connection_deactivate(company=request.company, actor=request.user)
         return Response(_state(request.company))
