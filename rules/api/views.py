@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.mixins import CompanyScopedViewSetMixin
+from rules.api.serializers import RuleInputSerializer, RulePreviewSerializer, RuleSerializer
 from rules.models import Rule
 from rules.services import rule_build, rule_delete, rule_describe, rule_preview, rule_save
 
@@ -66,6 +67,7 @@ class RuleViewSet(
         "supplier", "project", "finance_account", "tax_rate", "product", "approver"
     ).prefetch_related("dimensions")
     pagination_class = None
+    serializer_class = RuleSerializer  # the answer's shape, for the schema; the services validate input
 
     def list(self, request, *args, **kwargs):
         return Response([rule_data(r) for r in self.get_queryset()])
@@ -73,12 +75,12 @@ class RuleViewSet(
     def retrieve(self, request, *args, **kwargs):
         return Response(rule_data(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=RuleInputSerializer, responses={201: RuleSerializer})
     def create(self, request):
         rule = rule_save(company=request.company, rule=None, data=_flat(request.data), actor=request.user)
         return Response(rule_data(rule), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=RuleInputSerializer, responses=RuleSerializer)
     def partial_update(self, request, pk=None):
         rule = rule_save(
             company=request.company, rule=self.get_object(), data=_flat(request.data), actor=request.user
@@ -89,14 +91,16 @@ class RuleViewSet(
         rule_delete(rule=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=RuleInputSerializer, responses=RulePreviewSerializer, operation_id="v1_rules_preview_unsaved"
+    )
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """Try an unsaved rule on past documents: what it would change. Nothing is written."""
         rule = rule_build(company=request.company, rule=None, data=_flat(request.data))
         return Response(_preview_data(rule))
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=RulePreviewSerializer, operation_id="v1_rules_preview_saved")
     @action(detail=True, methods=["post"], url_path="preview")
     def preview_saved(self, request, pk=None):
         return Response(_preview_data(self.get_object()))
