@@ -240,6 +240,9 @@ SCORO_DAILY_CALL_BUDGET = env.int("SCORO_DAILY_CALL_BUDGET", default=10_000)
 PUBLISHING_LEASE_SECONDS = env.float("PUBLISHING_LEASE_SECONDS", default=2 * SCORO_TIMEOUT_SECONDS + 60)
 PUBLISHING_RETRY_BASE_SECONDS = env.float("PUBLISHING_RETRY_BASE_SECONDS", default=10.0)
 PUBLISHING_MAX_RETRIES = env.int("PUBLISHING_MAX_RETRIES", default=8)
+# After the task's retries, a transient failure waits and is resumed by the sweep: 5 min, doubling, ≤ 1 h.
+PUBLISHING_RESUME_BASE_SECONDS = env.float("PUBLISHING_RESUME_BASE_SECONDS", default=300.0)
+PUBLISHING_RESUME_MAX_SECONDS = env.float("PUBLISHING_RESUME_MAX_SECONDS", default=3600.0)
 PUBLISHING_CLIENT_RETRIES = env.int(
     "PUBLISHING_CLIENT_RETRIES", default=3
 )  # per run; the task retries on top
@@ -266,7 +269,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"DocumentTypeEnum": "documents.choices.DocumentType"},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentTypeEnum": "documents.choices.DocumentType",
+        "DocumentStatusEnum": "documents.choices.DocumentStatus",
+        "DocumentSourceEnum": "documents.choices.DocumentSource",
+    },
 }
 
 LOGGING = {

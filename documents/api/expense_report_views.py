@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents.api.expense_report_serializers import (
+    ExpenseReportInputSerializer,
+    ExpenseReportListSerializer,
+    ExpenseReportSerializer,
+)
 from documents.expense_reports import (
     expense_report_create,
     expense_report_list,
@@ -66,14 +71,20 @@ def _data(request) -> dict[str, Any]:
 class ExpenseReportListApi(APIView):
     required_permission = "expenses.create"
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="v1_expense_reports_list",
+        parameters=[
+            OpenApiParameter("status", str, description="Comma-separated report statuses.", required=False)
+        ],
+        responses=ExpenseReportListSerializer,
+    )
     def get(self, request):
         reports = expense_report_list(membership=request.membership)
         if request.query_params.get("status"):
             reports = reports.filter(status__in=request.query_params["status"].split(","))
         return Response({"results": [report_data(r) for r in reports[:200]]})
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ExpenseReportInputSerializer, responses={201: ExpenseReportSerializer})
     def post(self, request):
         report = expense_report_create(membership=request.membership, data=_data(request), actor=request.user)
         return Response(report_data(report), status=status.HTTP_201_CREATED)
@@ -87,11 +98,11 @@ class ExpenseReportDetailApi(APIView):
             expense_report_list(membership=self.request.membership), pk=self.kwargs["pk"]
         )
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=ExpenseReportSerializer)
     def get(self, request, pk: int):
         return Response(report_data(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ExpenseReportInputSerializer, responses=ExpenseReportSerializer)
     def patch(self, request, pk: int):
         report = expense_report_update(
             report=self.get_object(), data=_data(request), membership=request.membership, actor=request.user
@@ -102,7 +113,7 @@ class ExpenseReportDetailApi(APIView):
 class ExpenseReportSubmitApi(APIView):
     required_permission = "expenses.create"
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=ExpenseReportSerializer)
     def post(self, request, pk: int):
         report = get_object_or_404(expense_report_list(membership=request.membership), pk=pk)
         return Response(report_data(expense_report_submit(report=report, actor=request.user)))

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents.api.review_serializers import DocumentDetailSerializer, DocumentPatchSerializer
 from documents.coding import document_delete, document_record, document_update, recording_problems
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems, review_duplicates, source_label
@@ -113,16 +114,17 @@ class DocumentDetailApi(APIView):
         )
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=DocumentDetailSerializer)
     def get(self, request, pk: int):
         return Response(document_detail_data(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=DocumentPatchSerializer, responses=DocumentDetailSerializer)
     def patch(self, request, pk: int):
         data = request.data.dict() if hasattr(request.data, "getlist") else request.data
         document = document_update(document=self.get_object(), data=data, actor=request.user)
         return Response(document_detail_data(document))
 
+    @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         document_delete(document=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -133,7 +135,7 @@ class DocumentRecordApi(APIView):
 
     required_permission = "documents.record"
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=DocumentDetailSerializer)
     def post(self, request, pk: int):
         queryset = document_queryset_for(membership=request.membership)
         document = document_record(document=get_object_or_404(queryset, pk=pk), actor=request.user)

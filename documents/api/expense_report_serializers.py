@@ -1,0 +1,69 @@
+"""Shapes of the /expense-reports/ routes for the OpenAPI schema. `expense_report_views.report_data`
+builds the answer and `documents.expense_reports` reads the body; these only describe them."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from documents.choices import DocumentStatus, ExpenseReportStatus, PaidBy
+
+_AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+
+class ExpenseReportLineSerializer(serializers.Serializer):
+    """One receipt in the report."""
+
+    document = serializers.IntegerField()
+    label = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+    total = serializers.DecimalField(allow_null=True, **_AMOUNT)
+    currency = serializers.CharField(allow_blank=True)
+    project = serializers.IntegerField(allow_null=True)
+    effective_project = serializers.IntegerField(
+        allow_null=True, help_text="The receipt's, else the report's."
+    )
+    status = serializers.ChoiceField(choices=DocumentStatus.choices)
+
+
+class ExpenseReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    employee = serializers.IntegerField(help_text="The user id of the employee who reports.")
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    project = serializers.IntegerField(allow_null=True)
+    paid_by = serializers.ChoiceField(choices=PaidBy.choices)
+    status = serializers.ChoiceField(choices=ExpenseReportStatus.choices)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    documents = serializers.ListField(child=serializers.IntegerField(), help_text="Receipt document ids.")
+    lines = ExpenseReportLineSerializer(many=True)
+    total = serializers.DecimalField(**_AMOUNT)
+    reimbursable = serializers.DecimalField(**_AMOUNT)
+    currency = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ExpenseReportListSerializer(serializers.Serializer):
+    results = ExpenseReportSerializer(many=True, help_text="At most 200.")
+
+
+class ExpenseReportLineInputSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    project = serializers.IntegerField(allow_null=True)
+
+
+class ExpenseReportInputSerializer(serializers.Serializer):
+    """POST (a title is required) and PATCH body; `documents` is the full list of receipt ids."""
+
+    title = serializers.CharField(required=False, max_length=200)
+    employee = serializers.IntegerField(
+        required=False, allow_null=True, help_text="POST only; accountants may report for a member."
+    )
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)
+    project = serializers.IntegerField(required=False, allow_null=True)
+    paid_by = serializers.ChoiceField(choices=PaidBy.choices, required=False)
+    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    lines = ExpenseReportLineInputSerializer(
+        many=True, required=False, help_text="PATCH only: a receipt's own project."
+    )

@@ -1,0 +1,168 @@
+"""Shapes of GET/PATCH /documents/{id}/ for the OpenAPI schema. `review_views.document_detail_data`
+builds the answer and `documents.coding.document_update` reads the PATCH body; these only describe them."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from documents.choices import DocumentSource, DocumentStatus, DocumentType
+from publishing.api.serializers import PublishingSummarySerializer
+
+_ID = {"allow_null": True}
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class LineEffectiveSerializer(serializers.Serializer):
+    """The line's coding, falling back to the document's header."""
+
+    project = RefSerializer(allow_null=True)
+    finance_account = RefSerializer(allow_null=True)
+    tax_rate = RefSerializer(allow_null=True)
+
+
+class DocumentLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    tax_percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    product = serializers.IntegerField(**_ID)
+    project = serializers.IntegerField(**_ID)
+    finance_account = serializers.IntegerField(**_ID)
+    tax_rate = serializers.IntegerField(**_ID)
+    dimension = serializers.IntegerField(**_ID)
+    effective = LineEffectiveSerializer()
+
+
+class CodingDimensionSerializer(RefSerializer):
+    group = serializers.CharField()
+
+
+class CodingSerializer(serializers.Serializer):
+    """The coding with labels to show; `sources` says which values a rule or suggestion set."""
+
+    supplier = RefSerializer(allow_null=True)
+    project = RefSerializer(allow_null=True)
+    finance_account = RefSerializer(allow_null=True)
+    tax_rate = RefSerializer(allow_null=True)
+    dimensions = CodingDimensionSerializer(many=True)
+    sources = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+
+class SuggestionSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    of = serializers.IntegerField()
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    status = serializers.ChoiceField(choices=DocumentStatus.choices)
+
+
+class ApprovalApproverSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ApprovalDecisionSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    name = serializers.CharField()
+    decision = serializers.CharField()
+    comment = serializers.CharField(allow_blank=True)
+    forwarded_to = serializers.IntegerField(allow_null=True)
+    forwarded_to_name = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField()
+
+
+class ApprovalStepSummarySerializer(serializers.Serializer):
+    """One step of the document's latest approval."""
+
+    position = serializers.IntegerField()
+    label = serializers.CharField(allow_blank=True)
+    rule = serializers.CharField()
+    status = serializers.CharField()
+    approvers = ApprovalApproverSerializer(many=True)
+    decisions = ApprovalDecisionSerializer(many=True)
+
+
+class DocumentDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=DocumentType.choices)
+    status = serializers.ChoiceField(choices=DocumentStatus.choices)
+    status_label = serializers.CharField()
+    filename = serializers.CharField()
+    content_type = serializers.CharField()
+    file = serializers.CharField(help_text="URL of the original bytes.")
+    page_count = serializers.IntegerField()
+    source = serializers.ChoiceField(choices=DocumentSource.choices)
+    sender_email = serializers.CharField(allow_blank=True)
+    received_at = serializers.DateTimeField()
+    fields = serializers.DictField(help_text="Extracted (and corrected) values by field name.")
+    confidence = serializers.DictField(help_text="Extraction confidence (0..1) by field name.")
+    provenance = serializers.DictField(help_text="Where on the page each value was found.")
+    warnings = serializers.ListField(child=serializers.JSONField())
+    problems = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name → why it needs a look.",
+    )
+    corrected_fields = serializers.ListField(child=serializers.CharField())
+    supplier = serializers.IntegerField(**_ID)
+    project = serializers.IntegerField(**_ID)
+    finance_account = serializers.IntegerField(**_ID)
+    tax_rate = serializers.IntegerField(**_ID)
+    dimensions = serializers.ListField(child=serializers.IntegerField())
+    lines = DocumentLineSerializer(many=True)
+    coding = CodingSerializer()
+    suggestions = SuggestionSerializer(many=True)
+    duplicates = DuplicateSerializer(many=True)
+    missing_for_record = serializers.ListField(child=serializers.CharField())
+    assigned_to = serializers.IntegerField(**_ID)
+    expense_report = serializers.IntegerField(**_ID)
+    note = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+    recorded_at = serializers.DateTimeField(allow_null=True)
+    recorded_by = serializers.IntegerField(**_ID)
+    approvals = ApprovalStepSummarySerializer(many=True)
+    publishing = PublishingSummarySerializer()
+
+
+class DocumentLineInputSerializer(serializers.Serializer):
+    """A line to change (`id`), delete (`id` + `delete`) or add (no `id`)."""
+
+    id = serializers.IntegerField(required=False)
+    delete = serializers.BooleanField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=4, required=False)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    tax_percent = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    product = serializers.IntegerField(required=False, **_ID)
+    project = serializers.IntegerField(required=False, **_ID)
+    finance_account = serializers.IntegerField(required=False, **_ID)
+    tax_rate = serializers.IntegerField(required=False, **_ID)
+    dimension = serializers.IntegerField(required=False, **_ID)
+
+
+class DocumentPatchSerializer(serializers.Serializer):
+    """Corrections and coding, in the shape of the detail; ids of the company's own records, null clears."""
+
+    fields = serializers.DictField(required=False, help_text='Corrected values, e.g. {"total": "12.00"}.')
+    supplier = serializers.IntegerField(required=False, **_ID)
+    project = serializers.IntegerField(required=False, **_ID)
+    finance_account = serializers.IntegerField(required=False, **_ID)
+    tax_rate = serializers.IntegerField(required=False, **_ID)
+    dimensions = serializers.ListField(child=serializers.IntegerField(), required=False)
+    lines = DocumentLineInputSerializer(many=True, required=False)
+    type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    assigned_to = serializers.IntegerField(required=False, help_text="A member's user id.", **_ID)
