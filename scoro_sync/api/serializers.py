@@ -17,6 +17,11 @@ class SyncRunSerializer(serializers.ModelSerializer):
 class ConnectionSerializer(serializers.ModelSerializer):
     """The connection as admins see it. The API key is never included, only its masked form."""
 
+    # Blank until activated, so not declared as a URI.
+    base_url = serializers.CharField(
+        read_only=True, help_text="The Scoro API address; blank until activated."
+    )
+
     class Meta:
         model = ScoroConnection
         fields = [
