@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .parsing import to_decimal
+from .parsing import money, number_str, to_decimal
 
 try:
     from schwifty import IBAN as _SchwiftyIBAN
@@ -67,6 +67,52 @@ def _d(v: Any) -> Decimal | None:
     return to_decimal(v) if v is not None else None
 
 
+def line_tolerance(quantity: Decimal) -> Decimal:
+    """How far quantity × unit price may be from the line total through rounding alone.
+
+    Two cents for the total's own rounding plus half a cent per unit for a unit price that was
+    printed rounded to cents.
+    """
+    return Decimal("0.02") + abs(quantity) * Decimal("0.005")
+
+
+def line_consistent(
+    quantity: Decimal | None,
+    unit_price: Decimal | None,
+    total: Decimal | None,
+    tax_rate: Decimal | None = None,
+    others: tuple[Decimal, ...] = (),
+) -> bool | None:
+    """Whether quantity × unit price accounts for the line total; None when it cannot be told.
+
+    A gross line total (net plus the line's tax rate) counts as consistent, and so does a row whose
+    other money columns (`others`, e.g. a net or VAT amount column) explain the total.
+    """
+    if unit_price is None or total is None:
+        return None
+    qty = Decimal(1) if quantity is None else quantity
+    net = qty * unit_price
+    tol = line_tolerance(qty)
+    if abs(net - total) <= tol:
+        return True
+    if tax_rate and abs(net * (1 + tax_rate / 100) - total) <= tol * (1 + abs(tax_rate) / 100):
+        return True
+    return any(abs(net - o) <= tol or abs(net + o - total) <= tol for o in others)
+
+
+def line_problem(line: dict[str, Any]) -> str | None:
+    """ "1 × 1100.00 = 1100.00 but the line total says 100.00" for an inconsistent line, else None."""
+    qty = _d(line.get("quantity"))
+    unit, total, rate = _d(line.get("unit_price")), _d(line.get("total")), _d(line.get("tax_rate"))
+    if line_consistent(qty, unit, total, rate) is not False:
+        return None
+    qty = Decimal(1) if qty is None else qty
+    return (
+        f"{qty.normalize():f} × {number_str(unit)} = {money(qty * unit)} "
+        f"but the line total says {money(total)}"
+    )
+
+
 def cross_check(fields: dict[str, Any], confidence: dict[str, float], warnings: list[str]) -> None:
     """Mutates confidence and warnings according to the consistency of fields."""
     total, sub, tax = _d(fields.get("total")), _d(fields.get("subtotal")), _d(fields.get("tax_total"))
@@ -97,6 +143,15 @@ def cross_check(fields: dict[str, Any], confidence: dict[str, float], warnings: 
                 label = "subtotal" if sub is not None else "total"
                 warnings.append(f"Lines add up to {s:.2f} but the {label} says {ref:.2f}")
                 bump(("lines",), -0.2)
+
+    for i, ln in enumerate(lines):
+        problem = line_problem(ln) if isinstance(ln, dict) else None
+        if problem:
+            label = str(ln.get("description") or "").strip()[:40]
+            warnings.append(f"Line {i + 1}{f' ({label})' if label else ''}: {problem}")
+            # The line's own score; the list as a whole is less trustworthy too.
+            confidence[f"lines[{i}]"] = max(0.0, confidence.get("lines", 0.5) - 0.3)
+            bump(("lines",), -0.1)
 
     tax_lines = fields.get("tax_lines") or []
     amounts = [_d(t.get("amount")) for t in tax_lines if isinstance(t, dict)]

@@ -45,8 +45,11 @@ def _finish(result: ExtractionResult) -> None:
         if v not in (None, "", []) and k not in result.confidence:
             result.confidence[k] = 0.5
     cross_check(f, result.confidence, result.warnings)
+    # Per-line scores ("lines[2]") live beside the field they belong to.
     result.confidence = {
-        k: round(v, 3) for k, v in result.confidence.items() if f.get(k) not in (None, "", [])
+        k: round(v, 3)
+        for k, v in result.confidence.items()
+        if f.get(k.split("[", 1)[0]) not in (None, "", [])
     }
 
 

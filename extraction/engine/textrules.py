@@ -6,12 +6,13 @@ carry over to unseen suppliers; nothing here knows any particular document.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .checks import IBAN_RE, valid_iban, vat_status
+from .checks import IBAN_RE, line_consistent, valid_iban, vat_status
 from .parsing import AMOUNT_RE, detect_currency, find_dates, money, number_str, parse_amount
 from .result import empty_fields
 
@@ -527,7 +528,7 @@ def extract_fields(
                     break
 
     if not receipt:
-        lines_out = _line_items(lines)
+        lines_out = _line_items(lines, (out.fields.get("subtotal"), out.fields.get("total")))
         if lines_out:
             out.set("lines", lines_out, 0.5)
     return out.fields, out.conf, out.prov
@@ -774,9 +775,151 @@ LINE_END_RE = re.compile(
 )
 
 
-def _line_items(lines: list[Line]) -> list[dict[str, Any]]:
-    """Table rows between a header row and the totals: description then amounts."""
-    items: list[dict[str, Any]] = []
+# A row is read at most this many ways (each ambiguous space doubles the readings).
+MAX_ROW_READINGS = 32
+MAX_TABLE_COMBINATIONS = 512
+
+
+@dataclass
+class _Reading:
+    """One way to cut a table row into numeric columns."""
+
+    item: dict[str, Any]
+    splits: int  # spaces read as column gaps instead of thousands separators
+    consistent: bool | None  # quantity × unit price ≈ total (None: cannot tell)
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.item["total"])
+
+
+def _space_splits(text: str, s: int, e: int) -> list[list[tuple[int, int]]]:
+    """Ways to cut the amount text[s:e] at its plain spaces: lists of (start, end) pieces.
+
+    "1 100.00" may be one amount with a space thousands separator or a quantity column followed by
+    100.00; the first way (no cut) is the reading of AMOUNT_RE itself. Non-breaking and thin spaces
+    are inside one printed word, so they always group thousands.
+    """
+    cuts = [s + k for k, c in enumerate(text[s:e]) if c == " "]
+    ways = []
+    for mask in range(1 << len(cuts)):
+        pieces, begin = [], s
+        for k, pos in enumerate(cuts):
+            if mask >> k & 1:
+                pieces.append((begin, pos))
+                begin = pos + 1
+        pieces.append((begin, e))
+        ways.append(pieces)
+    return ways
+
+
+def _row_readings(t: str, ams: list[tuple[int, int, Decimal]]) -> list[_Reading]:
+    """Every plausible segmentation of a row, the AMOUNT_RE reading first."""
+    per_amount = [_space_splits(t, s, e) for s, e, _ in ams]
+    combos: list[list[list[tuple[int, int]]]] = [[]]
+    for ways in per_amount:
+        combos = [[*c, w] for c in combos for w in ways][:MAX_ROW_READINGS]
+    out = []
+    for combo in combos:
+        pieces = [(ps, pe, parse_amount(t[ps:pe])) for way in combo for ps, pe in way]
+        if any(v is None for _, _, v in pieces):
+            continue
+        money_cols = [(ps, pe, v) for ps, pe, v in pieces if re.search(r"[.,]\d{2}-?$", t[ps:pe])]
+        # Integer pieces cut off an amount: quantity candidates.
+        bare = [(ps, v) for ps, pe, v in pieces if not re.search(r"[.,]\d{2}-?$", t[ps:pe])]
+        if money_cols:
+            reading = _row_item(t, money_cols, bare, splits=sum(len(way) - 1 for way in combo))
+            if reading is not None:
+                out.append(reading)
+    return out
+
+
+def _row_item(
+    t: str, ams: list[tuple[int, int, Decimal]], bare: list[tuple[int, Decimal]], splits: int
+) -> _Reading | None:
+    first = ams[0][0]
+    desc = t[:first]
+    desc = re.sub(r"[€$£]\s*$", "", desc).strip()
+    # Leading position number and quantity ("2 1 Small Business ...").
+    qty = None
+    mq = re.match(r"^(?:\d{1,3}\s+)?(\d+(?:[.,]\d+)?)\s+(?=[A-Za-z])", desc)
+    if mq:
+        qty = parse_amount(mq.group(1))
+        desc = desc[mq.end() :]
+    else:
+        mq = re.search(r"\s(\d{1,4})\s*$", desc)
+        if mq:
+            qty = Decimal(mq.group(1))
+            desc = desc[: mq.start()]
+    if qty is None:
+        # "unit  qty  total" order: a quantity cut off the amount that follows it.
+        qty = next((v for pos, v in bare if ams[0][0] < pos < ams[-1][0]), None)
+    desc = desc.strip(" €$£")
+    if len(desc) < 3 or not re.search(r"[A-Za-z]{2}", desc):
+        return None
+    rate = None
+    mr = re.search(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%", t)
+    if mr:
+        rate = parse_amount(mr.group(1))
+    total = ams[-1][2]
+    unit = ams[0][2] if len(ams) >= 2 else None
+    if unit is None and qty:
+        unit = total / qty if qty else None
+    item = {
+        "description": desc,
+        "quantity": number_str(qty if qty is not None else Decimal(1)),
+        "unit_price": money(unit) if unit is not None else money(total),
+        "total": money(total),
+        "tax_rate": number_str(rate) if rate is not None else None,
+        "_extra": [],
+    }
+    others = tuple(v for _, _, v in ams[1:-1])
+    return _Reading(item, splits, line_consistent(qty, unit, total, rate, others))
+
+
+def _pick_readings(rows: list[list[_Reading]], targets: list[Decimal]) -> list[_Reading]:
+    """One reading per row: consistent rows first, then fewest spaces taken for column gaps.
+
+    When the preferred readings do not add up to the subtotal (or total) but another consistent
+    combination does, that combination wins: "Consulting 1 250,00" alone is 1250.00, unless the
+    subtotal says 250.00.
+    """
+    ranked = []
+    for readings in rows:
+        consistent = [r for r in readings if r.consistent is not False]
+        pool = consistent or readings
+        ranked.append(sorted(pool, key=lambda r: r.splits))
+    best = [r[0] for r in ranked]
+    tol = Decimal("0.02")
+
+    def adds_up(choice: list[_Reading]) -> bool:
+        s = sum((r.total for r in choice), Decimal(0))
+        return any(abs(s - t) <= tol for t in targets)
+
+    if not targets or adds_up(best) or all(len(r) == 1 for r in ranked):
+        return best
+    count = 1
+    for r in ranked:
+        count *= len(r)
+    if count > MAX_TABLE_COMBINATIONS:
+        return best
+    found: list[_Reading] | None = None
+    found_changes = 0
+    for choice in itertools.product(*ranked):
+        if adds_up(list(choice)):
+            changes = sum(c is not b for c, b in zip(choice, best, strict=True))
+            if found is None or changes < found_changes:
+                found, found_changes = list(choice), changes
+    return found or best
+
+
+def _line_items(lines: list[Line], targets: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """Table rows between a header row and the totals: description then amounts.
+
+    targets are the subtotal/total read elsewhere on the page; they decide between readings of a
+    row that are each consistent on their own.
+    """
+    rows: list[list[_Reading]] = []
     in_table = False
     for ln in lines:
         t = ln.text
@@ -790,44 +933,15 @@ def _line_items(lines: list[Line]) -> list[dict[str, Any]]:
             continue
         ams = _amount_matches(t)
         if not ams:
-            if items and len(t) < 80 and not re.search(r"(?i)seite|page", t):
-                items[-1]["_extra"].append(t.strip())
+            if rows and len(t) < 80 and not re.search(r"(?i)seite|page", t):
+                for r in rows[-1]:
+                    r.item["_extra"].append(t.strip())
             continue
-        first = ams[0][0]
-        desc = t[:first]
-        desc = re.sub(r"[€$£]\s*$", "", desc).strip()
-        # Leading position number and quantity ("2 1 Small Business ...").
-        qty = None
-        mq = re.match(r"^(?:\d{1,3}\s+)?(\d+(?:[.,]\d+)?)\s+(?=[A-Za-z])", desc)
-        if mq:
-            qty = parse_amount(mq.group(1))
-            desc = desc[mq.end() :]
-        else:
-            mq = re.search(r"\s(\d{1,4})\s*$", desc)
-            if mq:
-                qty = Decimal(mq.group(1))
-                desc = desc[: mq.start()]
-        desc = desc.strip(" €$£")
-        if len(desc) < 3 or not re.search(r"[A-Za-z]{2}", desc):
-            continue
-        rate = None
-        mr = re.search(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%", t)
-        if mr:
-            rate = parse_amount(mr.group(1))
-        total = ams[-1][2]
-        unit = ams[0][2] if len(ams) >= 2 else None
-        if unit is None and qty:
-            unit = total / qty if qty else None
-        items.append(
-            {
-                "description": desc,
-                "quantity": number_str(qty if qty is not None else Decimal(1)),
-                "unit_price": money(unit) if unit is not None else money(total),
-                "total": money(total),
-                "tax_rate": number_str(rate) if rate is not None else None,
-                "_extra": [],
-            }
-        )
+        readings = _row_readings(t, ams)
+        if readings:
+            rows.append(readings)
+    wanted = [d for d in (parse_amount(str(v)) if v is not None else None for v in targets) if d is not None]
+    items = [r.item for r in _pick_readings(rows, wanted)]
     for it in items:
         extra = it.pop("_extra")
         if extra:
