@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from documents.choices import ExpenseReportStatus
+
 PUBLISHING_STATUSES = ["not_published", "queued", "publishing", "published", "failed"]
 
 
@@ -34,3 +36,7 @@ class PayloadPreviewSerializer(serializers.Serializer):
     reference = serializers.CharField()
     new_supplier = serializers.BooleanField(help_text="The supplier is created in Scoro first.")
     attachments = serializers.ListField(child=serializers.CharField(), help_text="File names.")
+
+
+class ExpenseReportPublishResponseSerializer(PublishResponseSerializer):
+    status = serializers.ChoiceField(choices=ExpenseReportStatus.choices, help_text="The report's status.")
