@@ -102,6 +102,65 @@ def _net_unit_price(line) -> Decimal:
     return Decimal(0)
 
 
+def _totals_agree(document, lines: list) -> bool:
+    """Do the lines' totals add up to the document's net amount (its subtotal, or total − VAT, or the
+    total when there is no VAT)? Only then is a line total trusted over its unit price."""
+    if not lines or any(line.total is None for line in lines):
+        return False
+    line_sum = sum((Decimal(line.total) for line in lines), Decimal(0))
+    slack = CENT * len(lines)
+    nets = []
+    if document.subtotal is not None:
+        nets.append(Decimal(document.subtotal))
+    elif document.total is not None:
+        tax = Decimal(document.tax_total) if document.tax_total is not None else None
+        if tax is not None:
+            nets.append(Decimal(document.total) - tax)
+        elif document.tax_rate is None or not document.tax_rate.percent:
+            nets.append(Decimal(document.total))
+    return any(abs(line_sum - net) <= slack for net in nets)
+
+
+def line_price(document, line, lines: list) -> tuple[Decimal, str | None]:
+    """(net unit price to send, warning or None) for one document line.
+
+    The safety net for a misread line: when quantity × unit price is not the line total (beyond the
+    rounding of a unit price to cents), the unit price is not sent blindly. If the line totals add up
+    to the document's net amount, the line total is right and the price becomes total / quantity;
+    otherwise the unit price is kept. Either way the attempt records a warning for a person.
+    """
+    price = _net_unit_price(line)
+    if line.unit_price is None or line.total is None:
+        return price, None
+    qty = Decimal(line.quantity if line.quantity is not None else 1)
+    if not qty:
+        return price, None
+    total = Decimal(line.total)
+    if abs(qty * price - total) <= max(CENT, abs(qty) * CENT / 2):
+        return price, None
+    label = f"Line {getattr(line, 'position', 0) + 1} “{(line.description or '')[:60]}”"
+    product = f"{_fmt(qty)} × {_fmt(price)} = {_fmt(qty * price)}, not its total {_fmt(total)}"
+    if _totals_agree(document, lines):
+        fixed = total / qty
+        return (
+            fixed,
+            f"{label}: {product}; sent price {_fmt(fixed)} (total ÷ quantity), which agrees with the document totals.",
+        )
+    return (
+        price,
+        f"{label}: {product}; the line totals do not add up to the document either, so the unit price was sent — check it.",
+    )
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.0001')).normalize():f}"
+
+
+def line_warnings(document, lines: list | None = None) -> list[str]:
+    """The warnings `coded_lines` would attach to the lines it maps (see `line_price`)."""
+    return [c["warning"] for c in coded_lines(document, lines) if c.get("warning")]
+
+
 def _header_net(document) -> Decimal:
     """Net amount of a document without lines: subtotal, else total minus VAT, else total ex. the tax rate."""
     if document.subtotal is not None:
@@ -119,6 +178,7 @@ def coded_lines(document, lines: list | None = None) -> list[dict[str, Any]]:
     header_object = object_dimension(document.dimensions.all())
     out = []
     for line in lines:
+        price, warning = line_price(document, line, lines)
         tax_rate = line.tax_rate or document.tax_rate
         percent = (
             line.tax_percent if line.tax_percent is not None else (tax_rate.percent if tax_rate else None)
@@ -127,7 +187,8 @@ def coded_lines(document, lines: list | None = None) -> list[dict[str, Any]]:
             {
                 "text": line.description or str(document),
                 "quantity": Decimal(line.quantity if line.quantity is not None else 1),
-                "price": _net_unit_price(line),
+                "price": price,
+                "warning": warning,
                 "percent": percent,
                 "tax_rate": tax_rate,
                 "finance_account": line.finance_account or document.finance_account,

@@ -26,6 +26,9 @@ class PublishAttempt(CompanyOwned):
         PUBLISHING = "publishing", "Publishing"
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
+        # A transient failure (Scoro down, rate limited, daily quota/budget used up) outlasted the task's
+        # retries: the sweep (or the delayed task) re-queues it at `next_retry_at`. No person needed.
+        RETRYING = "retrying", "Waiting to retry automatically"
 
     document = models.OneToOneField(
         "documents.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="publish_attempt"
@@ -58,6 +61,15 @@ class PublishAttempt(CompanyOwned):
     files = models.JSONField(default=dict, blank=True, help_text="attachment key -> Scoro file_id")
     api_calls = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0, help_text="Worker runs")
+    next_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a transient failure is retried automatically"
+    )
+    resumes = models.PositiveIntegerField(
+        default=0, help_text="Automatic retries after transient failures since the last request or success"
+    )
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="What the mapping adjusted (e.g. a line price from its total)"
+    )
     # Set just before a create is sent and cleared once its answer is stored: while set, the outcome of a
     # create is unknown and Scoro must be searched for `reference` before anything is created again.
     create_sent_at = models.DateTimeField(null=True, blank=True)
@@ -83,7 +95,14 @@ class PublishAttempt(CompanyOwned):
                 name="publish_attempt_one_target",
             ),
         ]
-        indexes = [models.Index(fields=["company", "status"])]
+        indexes = [
+            models.Index(fields=["company", "status"]),
+            models.Index(
+                fields=["next_retry_at"],
+                name="publish_attempt_retry_due",
+                condition=models.Q(status="retrying"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.status})"

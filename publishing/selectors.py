@@ -23,6 +23,7 @@ _BY_ATTEMPT_STATUS = {
     A.PUBLISHING: "publishing",
     A.PUBLISHED: "published",
     A.FAILED: "failed",
+    A.RETRYING: "failed",  # with `retry_at`: Scoro was unavailable, retried automatically then
 }
 
 
@@ -50,7 +51,14 @@ def _summary(
     attempt: PublishAttempt | None, status: str, *, site_url: str | None, company_id: int
 ) -> dict[str, Any]:
     if attempt is None:
-        return {"status": status, "scoro_id": None, "scoro_url": None, "error": "", "waiting_reason": ""}
+        return {
+            "status": status,
+            "scoro_id": None,
+            "scoro_url": None,
+            "error": "",
+            "waiting_reason": "",
+            "retry_at": None,
+        }
     if site_url is None and attempt.scoro_id:
         site_url = _site_url(company_id)
     return {
@@ -59,6 +67,11 @@ def _summary(
         "scoro_url": scoro_url_for(attempt=attempt, site_url=site_url or ""),
         "error": attempt.error if status in ("failed", "queued", "publishing") else "",
         "waiting_reason": attempt.waiting_reason if attempt.status == A.WAITING else "",
+        # Set while a transient failure (Scoro down, rate limits, quota) waits to be retried on its own.
+        "retry_at": attempt.next_retry_at.isoformat()
+        if status == "failed" and attempt.status == A.RETRYING and attempt.next_retry_at
+        else None,
+        "warnings": list(attempt.warnings or []),
         "reference": attempt.reference,
         "attention": list(attempt.mismatches or []) + list(attempt.drift or []),
         "published_at": attempt.published_at.isoformat() if attempt.published_at else None,

@@ -13,8 +13,13 @@ Exactly once, and how:
   ever deletes in Scoro; a document deleted there fails with a message instead of being re-created.
 
 Retries: the client retries 429 (after the window resets) and 5xx/timeouts (backoff with jitter); when
-those are exhausted the task retries with its own backoff + jitter. Validation errors fail at once with
-Scoro's message.
+those are exhausted the task retries with its own backoff + jitter. When the task's retries are exhausted
+too and the cause is still transient (Scoro unavailable, rate limited, daily quota or our call budget used
+up), the attempt waits as "retrying" with `next_retry_at` (5 min doubling to 1 h; the quota's reset when
+later) and is resumed then by a delayed task and, should that message be lost, by `publish_sweep`: one
+run per resume, under the same lease and reconcile-before-create rules, so an outage of any length ends
+in exactly one Scoro document without anybody pressing Retry. Validation errors fail at once with Scoro's
+message and wait for a person.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from publishing import mapping
 from publishing.models import Attachment, PublishAttempt
 from scoro_sync.client import ScoroClient
 from scoro_sync.errors import (
+    ScoroBudgetExceeded,
     ScoroError,
     ScoroNotFound,
     ScoroRateLimited,
@@ -91,6 +97,13 @@ def retry_countdown(retries: int) -> float:
     base = float(getattr(settings, "PUBLISHING_RETRY_BASE_SECONDS", 10))
     cap = float(getattr(settings, "PUBLISHING_RETRY_MAX_SECONDS", 900))
     return random.uniform(0.5, 1.0) * min(cap, base * (2**retries))
+
+
+def resume_delay(resumes: int) -> float:
+    """How long a transient failure waits before its `resumes`-th automatic retry: doubling, capped, jittered."""
+    base = float(getattr(settings, "PUBLISHING_RESUME_BASE_SECONDS", 300))
+    cap = float(getattr(settings, "PUBLISHING_RESUME_MAX_SECONDS", 3600))
+    return random.uniform(0.8, 1.0) * min(cap, base * (2 ** min(resumes, 20)))
 
 
 def connection_for(company) -> ScoroConnection | None:
@@ -241,6 +254,8 @@ def _queue_document(*, document: Document, actor, automatic: bool) -> PublishAtt
 
 def _mark_queued(attempt: PublishAttempt, *, version: int, actor) -> None:
     attempt.status = A.QUEUED
+    attempt.next_retry_at = None
+    attempt.resumes = 0  # a person (or a new version) asked: a fresh retry budget
     attempt.queued_version = version
     attempt.waiting_reason = ""
     attempt.error = ""
@@ -322,6 +337,17 @@ def publish_expense_report(*, report: ExpenseReport, actor, automatic: bool = Fa
     return attempt
 
 
+def report_manual_blocker(*, report: ExpenseReport, connection: ScoroConnection | None) -> str | None:
+    """Why the report page's Publish button cannot queue `report` (None: it can)."""
+    if connection is None or not connection.is_connected:
+        return "Connect the company to Scoro first (Settings › Integrations › Scoro)."
+    if report.status == ExpenseReportStatus.QUEUED:
+        return None  # already on its way: queueing again is a no-op
+    if report.status not in PUBLISHABLE_REPORT_STATES:
+        return f"Only confirmed expense reports are published; this one is {report.get_status_display().lower()}."
+    return None
+
+
 def publish_expense_report_if_automatic(*, report: ExpenseReport) -> bool:
     """Called when a report is confirmed; same toggles as documents (it is an expense)."""
     connection = connection_for(report.company)
@@ -386,9 +412,62 @@ def attempt_run(*, attempt_id: int, retries: int = 0, final: bool = False) -> Ou
         attempt = PublishAttempt.objects.select_related("company", "document", "expense_report").get(
             pk=attempt_id
         )
+        if attempt.status == A.RETRYING:
+            if attempt.next_retry_at and attempt.next_retry_at > timezone.now() + timedelta(seconds=1):
+                return Outcome("done")  # not due yet: its delayed task or the sweep comes back then
+            if not _resume(attempt):
+                return Outcome("done")
+            attempt = PublishAttempt.objects.select_related("company", "document", "expense_report").get(
+                pk=attempt_id
+            )
+            final = True  # one run per resume; still transient → wait longer (see _wait_to_retry)
         if attempt.status not in IN_FLIGHT:
             return Outcome("done")  # published, failed or waiting already: a late duplicate
         return _run(attempt, token=token, retries=retries, final=final)
+
+
+def _resume(attempt: PublishAttempt) -> bool:
+    """A due "retrying" attempt goes back to queued (with its document or report). Called under the lease.
+
+    False when its target moved on meanwhile (reopened for an edit, deleted): then nothing is retried and
+    the next Publish starts afresh.
+    """
+    message = "Retrying automatically after Scoro was unavailable"
+    with transaction.atomic():
+        attempt = PublishAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != A.RETRYING:
+            return False
+        if attempt.document_id:
+            document = Document.objects.select_for_update().get(pk=attempt.document_id)
+            resumable = document.status == S.PUBLISH_FAILED
+            if resumable:
+                transition(
+                    document,
+                    "queue_publish",
+                    actor_label="automatic retry",
+                    message=message,
+                    data={"reference": attempt.reference, "resume": attempt.resumes},
+                )
+        else:
+            report = ExpenseReport.objects.select_for_update().get(pk=attempt.expense_report_id)
+            resumable = report.status == ExpenseReportStatus.PUBLISH_FAILED
+            if resumable:
+                report.status = ExpenseReportStatus.QUEUED
+                report.save(update_fields=["status"])
+                audit_record(
+                    target=report,
+                    verb="queue_publish",
+                    actor_label="automatic retry",
+                    from_state=ExpenseReportStatus.PUBLISH_FAILED,
+                    to_state=report.status,
+                    message=message,
+                    data={"reference": attempt.reference, "resume": attempt.resumes},
+                )
+        attempt.status = A.QUEUED if resumable else A.FAILED
+        attempt.next_retry_at = None
+        attempt.queued_at = timezone.now() if resumable else attempt.queued_at
+        attempt.save(update_fields=["status", "next_retry_at", "queued_at", "updated_at"])
+    return resumable
 
 
 def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> Outcome:
@@ -424,15 +503,74 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
         _count_calls(attempt, calls)
         return Outcome("done")  # the run that owns the lease finishes the job
     except ScoroError as exc:
-        transient = isinstance(exc, ScoroRateLimited | ScoroUnavailable) and exc.retryable
-        if transient and not final:
+        if not is_transient(exc):
+            _fail(attempt, message=_scoro_message(exc), calls=calls)
+            return Outcome("done")
+        until_reset = isinstance(exc, ScoroBudgetExceeded) or getattr(exc, "daily", False)
+        if not final and not until_reset:
             _count_calls(attempt, calls, error=f"{_scoro_message(exc)} — retrying automatically.")
             return Outcome("retry", retry_countdown(retries))
-        _fail(attempt, message=_scoro_message(exc), calls=calls)
+        _wait_to_retry(attempt, exc=exc, calls=calls)
         return Outcome("done")
     except ApplicationError as exc:
         _fail(attempt, message=exc.message, calls=calls)
         return Outcome("done")
+
+
+def is_transient(exc: ScoroError) -> bool:
+    """Failures that end on their own (Scoro down or throttling, a quota or budget that resets)."""
+    return isinstance(exc, ScoroUnavailable | ScoroRateLimited | ScoroBudgetExceeded)
+
+
+def _seconds_to_budget_reset() -> float:
+    """Our own daily call budget is counted per day (scoro_sync ApiCallCount): it resets at local midnight."""
+    now = timezone.localtime()
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=5, microsecond=0)
+    return (midnight - now).total_seconds()
+
+
+def _wait_to_retry(attempt: PublishAttempt, *, exc: ScoroError, calls: Counter) -> None:
+    """The task's retries are spent but the cause is transient: wait, then retry without a person.
+
+    The document/report shows "Publishing failed" meanwhile (the state machine has no waiting state) and
+    the panel says when it is retried. `create_sent_at` is left as it is: if a create may have landed, the
+    resumed run looks for it before creating anything.
+    """
+    delay = resume_delay(attempt.resumes)
+    if isinstance(exc, ScoroBudgetExceeded):
+        delay = max(delay, _seconds_to_budget_reset())
+    elif getattr(exc, "daily", False) and getattr(exc, "retry_after", None):
+        delay = max(delay, float(exc.retry_after))
+    next_at = timezone.now() + timedelta(seconds=delay)
+    reason = _scoro_message(exc)
+    message = f"{reason} — retrying automatically at {timezone.localtime(next_at):%H:%M}."
+    api_calls = sum(calls.values())
+    with transaction.atomic():
+        attempt.status = A.RETRYING
+        attempt.next_retry_at = next_at
+        attempt.resumes += 1
+        attempt.error = reason[:2000]
+        attempt.api_calls += api_calls
+        attempt.save(update_fields=["status", "next_retry_at", "resumes", "error", "api_calls", "updated_at"])
+        data = {
+            "reference": attempt.reference,
+            "error": reason,
+            "next_retry_at": next_at.isoformat(),
+            "resume": attempt.resumes,
+            "api_calls": api_calls,
+            "calls": dict(calls),
+        }
+        if attempt.document_id:
+            document = Document.objects.get(pk=attempt.document_id)
+            if document.status in (S.QUEUED, S.PUBLISHING):
+                transition(document, "fail_publish", actor_label=WORKER, message=message[:500], data=data)
+        else:
+            _report_status(
+                attempt.expense_report, ExpenseReportStatus.PUBLISH_FAILED, message=message, data=data
+            )
+        attempt_id = attempt.pk
+        # Precise when the broker keeps the message; publish_sweep covers a lost one.
+        transaction.on_commit(lambda: enqueue(attempt_id, countdown=delay))
 
 
 def _scoro_message(exc: ScoroError) -> str:
@@ -527,6 +665,7 @@ def _build_payload(
                 reimbursable=False,
                 lines=lines,
             )
+        attempt.warnings = mapping.line_warnings(document, lines)  # saved with the outcome (_finish)
         version, gross = document.version, document.total
     else:
         report = ExpenseReport.objects.select_related("company", "project", "employee").get(
@@ -753,6 +892,8 @@ def _finish(
     api_calls = sum(calls.values())
     with transaction.atomic():
         attempt.status = A.PUBLISHED
+        attempt.next_retry_at = None
+        attempt.resumes = 0
         attempt.published_version = version
         attempt.published_at = timezone.now()
         attempt.payload = payload
@@ -774,12 +915,21 @@ def _finish(
             "calls": dict(calls),
             "files": len(attempt.files or {}),
             "mismatches": mismatches,
+            "warnings": list(attempt.warnings or []),
         }
         message = f"Published to Scoro as {attempt.get_kind_display().lower()} {attempt.scoro_id} ({api_calls} API calls)."
         if attempt.document_id:
             transition(attempt.document, "finish_publish", actor_label=WORKER, message=message, data=data)
         else:
             _report_status(attempt.expense_report, ExpenseReportStatus.PUBLISHED, message=message, data=data)
+        if attempt.warnings:
+            audit_record(
+                target=attempt.target,
+                verb="publish.warning",
+                actor_label=WORKER,
+                message="Adjusted while mapping: " + "; ".join(attempt.warnings),
+                data={"warnings": attempt.warnings},
+            )
         if mismatches:
             audit_record(
                 target=attempt.target,
@@ -795,8 +945,9 @@ def _fail(attempt: PublishAttempt, *, message: str, calls: Counter) -> None:
     with transaction.atomic():
         attempt.status = A.FAILED
         attempt.error = message[:2000]
+        attempt.next_retry_at = None
         attempt.api_calls += api_calls
-        attempt.save(update_fields=["status", "error", "api_calls", "updated_at"])
+        attempt.save(update_fields=["status", "error", "next_retry_at", "api_calls", "updated_at"])
         data = {
             "reference": attempt.reference,
             "error": message,
@@ -831,11 +982,15 @@ def _report_status(report: ExpenseReport, status: str, *, message: str, data: di
 
 # --------------------------------------------------------------------------------------------- sweep
 def publish_sweep(*, stale_after: timedelta | None = None) -> int:
-    """Re-enqueue attempts left queued/publishing (broker down at enqueue, worker killed). Returns how many."""
+    """Re-enqueue attempts left queued/publishing (broker down at enqueue, worker killed) and "retrying"
+    attempts whose `next_retry_at` has come (the task resumes them). Returns how many."""
     stale_after = stale_after if stale_after is not None else timedelta(seconds=lease_seconds() + 60)
     now = timezone.now()
     ids = list(
-        PublishAttempt.objects.filter(status__in=IN_FLIGHT, updated_at__lte=now - stale_after)
+        PublishAttempt.objects.filter(
+            Q(status__in=IN_FLIGHT, updated_at__lte=now - stale_after)
+            | Q(status=A.RETRYING, next_retry_at__lte=now)
+        )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .values_list("pk", flat=True)
     )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
-from documents.selectors import document_queryset_for
+from documents.selectors import document_queryset_for, expense_report_queryset_for
 from envoice.exceptions import ApplicationError
 from publishing import selectors, services
 
@@ -44,6 +44,38 @@ class DocumentPublishPanelView(_DocumentMixin, View):
 
     def get(self, request, pk: int):
         return self.panel(request, self.get_document(pk))
+
+
+class _ReportMixin(CompanyRequiredMixin):
+    def get_report(self, pk: int):
+        return get_object_or_404(expense_report_queryset_for(membership=self.request.membership), pk=pk)
+
+    def panel(self, request, report):
+        report.refresh_from_db()
+        return render(request, "publishing/_report_panel.html", {"report": report})
+
+
+class ReportPublishView(_ReportMixin, View):
+    """POST: Publish (or Retry) a confirmed expense report. htmx swaps the panel; else back to the report."""
+
+    required_permission = "documents.publish"
+
+    def post(self, request, pk: int):
+        report = self.get_report(pk)
+        try:
+            services.publish_expense_report(report=report, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        if request.htmx:
+            return self.panel(request, report)
+        return redirect("documents:report", pk=report.pk)
+
+
+class ReportPublishPanelView(_ReportMixin, View):
+    """GET: the report's panel alone (htmx polls it while queued or waiting to retry)."""
+
+    def get(self, request, pk: int):
+        return self.panel(request, self.get_report(pk))
 
 
 class BulkPublishView(CompanyRequiredMixin, View):

@@ -9,4 +9,9 @@ urlpatterns = [
         views.DocumentPublishPreviewView.as_view(),
         name="api-document-publish-preview",
     ),
+    path(
+        "expense-reports/<int:pk>/publish/",
+        views.ExpenseReportPublishView.as_view(),
+        name="api-expense-report-publish",
+    ),
 ]

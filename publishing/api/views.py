@@ -1,4 +1,4 @@
-"""REST: POST /documents/{id}/publish/ (→ 202) and the admins' payload preview."""
+"""REST: POST /documents/{id}/publish/ and /expense-reports/{id}/publish/ (→ 202), the admins' payload preview."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents.selectors import document_queryset_for
+from documents.selectors import document_queryset_for, expense_report_queryset_for
 from publishing import selectors, services
-from publishing.api.serializers import PayloadPreviewSerializer, PublishResponseSerializer
+from publishing.api.serializers import (
+    ExpenseReportPublishResponseSerializer,
+    PayloadPreviewSerializer,
+    PublishResponseSerializer,
+)
 
 
 class _DocumentView(APIView):
@@ -43,3 +47,19 @@ class DocumentPublishPreviewView(_DocumentView):
     @extend_schema(responses=PayloadPreviewSerializer)
     def get(self, request, pk: int):
         return Response(selectors.payload_preview_for(document=self.get_document(pk)))
+
+
+class ExpenseReportPublishView(APIView):
+    """Queue a confirmed expense report as one Scoro expense. Idempotent while it is on its way."""
+
+    required_permission = "documents.publish"
+
+    @extend_schema(request=None, responses={202: ExpenseReportPublishResponseSerializer})
+    def post(self, request, pk: int):
+        report = get_object_or_404(expense_report_queryset_for(membership=request.membership), pk=pk)
+        services.publish_expense_report(report=report, actor=request.user)
+        report.refresh_from_db()
+        return Response(
+            {"status": report.status, "publishing": selectors.publishing_summary_for_report(report=report)},
+            status=status.HTTP_202_ACCEPTED,
+        )
