@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentTypeEnum": "documents.choices.DocumentType",
         "DocumentStatusEnum": "documents.choices.DocumentStatus",
         "DocumentSourceEnum": "documents.choices.DocumentSource",
+        "ExpenseReportStatusEnum": "documents.choices.ExpenseReportStatus",
     },
 }
 
