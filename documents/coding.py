@@ -22,6 +22,7 @@ from documents.choices import DocumentStatus as S
 from documents.models import Document, DocumentLine
 from documents.state import transition
 from envoice.exceptions import InvalidTransition, ValidationFailed
+from extraction.engine.checks import line_consistent
 
 log = logging.getLogger(__name__)
 
@@ -393,6 +394,37 @@ def totals_problem(document: Document) -> str:
     return ""
 
 
+def line_problem(line: DocumentLine) -> str:
+    """ "1 × 1100.00 = 1100.00 but the line total says 100.00" when quantity × unit price does not
+    account for the line total (beyond rounding, net or gross of the line's tax rate), else ""."""
+    if line_consistent(line.quantity, line.unit_price, line.total, line.tax_percent) is not False:
+        return ""
+    quantity = line.quantity.normalize()
+    unit = line.unit_price.normalize()
+    unit_text = f"{unit:.2f}" if unit == unit.quantize(Decimal("0.01")) else f"{unit:f}"
+    return (
+        f"{quantity:f} × {unit_text} = {line.quantity * line.unit_price:.2f} "
+        f"but the line total says {line.total:.2f}"
+    )
+
+
+def line_problems(document: Document) -> list[tuple[DocumentLine, str]]:
+    """The document's lines whose own arithmetic does not add up, with the reason."""
+    found = []
+    for line in document.lines.all():
+        problem = line_problem(line)
+        if problem:
+            found.append((line, problem))
+    return found
+
+
+def line_label(line: DocumentLine) -> str:
+    description = (line.description or "").strip()
+    if len(description) > 40:
+        description = description[:39] + "…"
+    return f"line {line.position} ({description})" if description else f"line {line.position}"
+
+
 def recording_problems(document: Document, *, full: bool = True) -> list[str]:
     """What stops `document` from being recorded (or, with full=False, submitted)."""
     missing = []
@@ -409,6 +441,8 @@ def recording_problems(document: Document, *, full: bool = True) -> list[str]:
     problem = totals_problem(document)
     if problem:
         missing.append(f"totals that reconcile ({problem})")
+    for line, problem in line_problems(document):
+        missing.append(f"a consistent {line_label(line)}: {problem}")
     return missing
 
 

@@ -10,7 +10,13 @@ from django.db.models import Count
 
 from bookkeeping.models import Dimension, FinanceAccount, Project, TaxRate
 from documents.choices import DocumentStatus as S
-from documents.coding import AMOUNT_FIELDS, duplicate_candidates, totals_problem
+from documents.coding import (
+    AMOUNT_FIELDS,
+    duplicate_candidates,
+    line_label,
+    line_problems,
+    totals_problem,
+)
 from documents.models import Document
 
 LOW_CONFIDENCE = 0.6
@@ -18,10 +24,14 @@ LOW_CONFIDENCE = 0.6
 CODED_STATUSES = (S.IN_APPROVAL, S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
 SUGGESTED_FIELDS = {"project": Project, "finance_account": FinanceAccount, "tax_rate": TaxRate}
 
+# "Line 1 (Hosting): 1 × 1100.00 = 1100.00 but the line total says 100.00" from the engine; the
+# review screen checks the lines as they are now instead (they may have been corrected since).
+LINE_ARITHMETIC = re.compile(r"^line \d+\b.* × ", re.I)
 # Which fields an extraction warning is about, by the words it starts with.
 WARNING_FIELDS: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(r"^subtotal", re.I), ("total",)),
     (re.compile(r"^lines add up", re.I), ("total",)),
+    (LINE_ARITHMETIC, ("lines",)),
     (re.compile(r"^(tax|vat) (total|lines)", re.I), ("tax_total",)),
     (re.compile(r"^iban", re.I), ("iban",)),
     (re.compile(r"^vat number", re.I), ("supplier_vat_no",)),
@@ -53,6 +63,8 @@ def field_problems(document: Document) -> dict[str, list[str]]:
         text, fields = _warning_text(warning)
         if corrected & set(fields):
             continue  # a person has since looked at and corrected the value it is about
+        if LINE_ARITHMETIC.search(text):
+            continue  # the lines as they are now are checked below
         for name in fields or ("_document",):
             problems.setdefault(name, []).append(text)
     for name, score in (document.confidence or {}).items():
@@ -60,6 +72,9 @@ def field_problems(document: Document) -> dict[str, list[str]]:
             continue
         if score < LOW_CONFIDENCE and (document.fields or {}).get(name) not in (None, "", []):
             problems.setdefault(name, []).append(f"Low confidence ({score:.0%}): please check.")
+    for line, problem in line_problems(document):
+        label = line_label(line)
+        problems.setdefault("lines", []).append(f"{label[0].upper()}{label[1:]}: {problem}.")
     if document.status == S.TO_REVIEW:
         problem = totals_problem(document)
         if problem and not any(problem.lower() in r.lower() for r in problems.get("total", [])):
@@ -74,7 +89,10 @@ def problem_count(document: Document) -> int:
     low = sum(
         1
         for name, score in (document.confidence or {}).items()
-        if isinstance(score, (int, float)) and score < LOW_CONFIDENCE and name not in corrected
+        if isinstance(score, (int, float))
+        and score < LOW_CONFIDENCE
+        and name not in corrected
+        and "[" not in name  # a per-line score ("lines[0]") comes with its own warning
     )
     return len(document.warnings or []) + low
 
