@@ -137,3 +137,20 @@ def test_record_accepts_consistent_lines_and_documents_without_lines(company, ac
     with mock.patch("publishing.services.publish_if_automatic"):
         assert document_record(document=consistent, actor=accountant).status == "ready"
         assert document_record(document=without_lines, actor=accountant).status == "ready"
+
+
+def test_an_einvoice_line_priced_per_base_quantity_only_warns(company, accountant, books):
+    """E-invoices state line totals exactly (10000 × 0.052 per 1000 = 52.00): flagged, not blocking."""
+    document = _document(
+        company,
+        books,
+        rows=[("Copies", "10000", "0.052", "52.00")],
+        fields={"subtotal": "52.00", "tax_total": "0.00", "total": "52.00"},
+    )
+    document.extraction_source = "einvoice_xml"
+    document.save(update_fields=["extraction_source"])
+    assert field_problems(document)["lines"]
+    with mock.patch("approvals.services.approval_start_if_required", return_value=False):
+        document_record(document=document, actor=accountant)
+    document.refresh_from_db()
+    assert document.status == "ready"
