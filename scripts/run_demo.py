@@ -38,6 +38,8 @@ def main() -> int:
         "ENVOICE_SITE_URL": f"http://127.0.0.1:{port}",
         "SCORO_SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}",
         "PYTHONUNBUFFERED": "1",
+        # runserver starts a thread per request; persistent connections would pile up per thread.
+        "CONN_MAX_AGE": "0",
     }
     (ROOT / "var").mkdir(exist_ok=True)
     processes: list[tuple[str, subprocess.Popen]] = []
