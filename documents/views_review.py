@@ -165,9 +165,11 @@ class DocumentReviewView(CompanyRequiredMixin, View):
             }
             for name, label in FIELD_LABELS.items()
         ]
+        last_run = document.extraction_runs.order_by("-id").only("hints_explanation").first()
         return {
             "title": str(document),
             "document": document,
+            "learned": last_run.hints_explanation if last_run else "",
             "pages": pages,
             "lines": lines,
             "fields": fields,

@@ -154,6 +154,17 @@ def test_learning_from_corrections_is_used_for_the_next_document(upload, company
     assert run.hints_used["date_order"] == "MDY"
 
 
+def test_review_page_explains_what_was_learned(upload, company, accountant, client):
+    ContactFactory(company=company, name="Globex Corporation")
+    first = upload(samples.pdf(BILL), "gx1.pdf")
+    learn_from_correction(document=first, field="issue_date", value="2024-03-04", actor=accountant)
+    second = upload(samples.pdf(BILL.replace("GX/0042", "GX/0043")), "gx2.pdf")
+    client.force_login(accountant)
+    page = client.get(f"/documents/{second.pk}/").content.decode()
+    assert "Learned from 1 earlier invoice of Globex Corporation" in page
+    assert 'data-testid="learned"' not in client.get(f"/documents/{first.pk}/").content.decode()
+
+
 def test_nothing_to_learn_without_supplier_or_text(company):
     from tests.factories import DocumentFactory
 
