@@ -12,7 +12,7 @@ def test_lost_database_connection_answers_503_with_retry_after(api_client_for, a
     client = api_client_for(accountant)
     client.raise_request_exception = False
     with mock.patch(
-        "documents.selectors.document_list",
+        "documents.api.intake_views.document_list",
         side_effect=OperationalError("the database system is shutting down"),
     ):
         response = client.get("/api/v1/documents/")
@@ -29,7 +29,7 @@ def test_without_the_middleware_the_same_failure_is_a_500(api_client_for, accoun
     client = api_client_for(accountant)
     client.raise_request_exception = False
     with mock.patch(
-        "documents.selectors.document_list",
+        "documents.api.intake_views.document_list",
         side_effect=OperationalError("the database system is shutting down"),
     ):
         response = client.get("/api/v1/documents/")
