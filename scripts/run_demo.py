@@ -52,7 +52,8 @@ def main() -> int:
     def stop_all(*_args) -> None:
         for _name, proc in reversed(processes):
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                # The main process only: Celery stops its own pool children after a warm shutdown.
+                proc.terminate()
         deadline = time.monotonic() + 15
         for _name, proc in processes:
             try:
