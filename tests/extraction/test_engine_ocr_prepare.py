@@ -51,3 +51,18 @@ def test_receipt_name_wrapped_before_its_legal_suffix():
     fields, _conf, _prov = extract_fields(doc, receipt=True)
     assert fields["supplier_name"] == "POPULAR BOOK CO. (M) SDN BHD"
     assert fields["total"] == "14.65"
+
+
+def test_textured_background_is_blanked_and_text_kept():
+    import numpy as np
+
+    from extraction.engine.ocr import _blank_texture
+
+    text = np.asarray(_text_image(800, 400, 30).point(lambda v: 0 if v < 128 else 255), dtype=np.uint8)
+    rng = np.random.default_rng(0)
+    carpet = np.where(rng.random((400, 400)) < 0.08, 0, 255).astype(np.uint8)  # table-top specks
+    photo = np.hstack([carpet, text])
+    out = _blank_texture(photo)
+    assert (out[:, :300] == 0).sum() < 0.05 * (photo[:, :300] == 0).sum()
+    assert (out[:, 450:] == photo[:, 450:]).all()
+    assert (_blank_texture(text) == text).all()
