@@ -94,7 +94,8 @@ def _decimal(value: Any, *, name: str, places: int | None = None) -> Decimal | N
     return number.quantize(Decimal(10) ** -places) if places is not None else number
 
 
-def _date(value: Any, *, name: str) -> dt.date | None:
+def clean_date(value: Any, *, name: str) -> dt.date | None:
+    """A date from a form or API value (ISO), or a ValidationFailed naming the field."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -113,7 +114,7 @@ def _clean_field(name: str, value: Any) -> Any:
         number = _decimal(value, name=name, places=2)
         return None if number is None else f"{number:.2f}"
     if name in DATE_FIELDS:
-        date = _date(value, name=name)
+        date = clean_date(value, name=name)
         return None if date is None else date.isoformat()
     text = "" if value is None else str(value).strip()
     if name == "currency":

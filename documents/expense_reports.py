@@ -6,7 +6,6 @@ has its own (set in review). Paid by the employee means the total is reimbursabl
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, Project
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
+from documents.coding import clean_date
 from documents.models import Document, ExpenseReport
 from documents.selectors import expense_report_queryset_for
 from envoice.exceptions import InvalidTransition, ValidationFailed
@@ -57,25 +57,12 @@ def expense_report_totals(report: ExpenseReport) -> dict[str, Any]:
     }
 
 
-def _date(value: Any, name: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(
-            f"{name.replace('_', ' ').capitalize()} must be a date (YYYY-MM-DD).", {"field": name}
-        )
-
-
 def _apply(report: ExpenseReport, data: dict[str, Any]) -> None:
     if "title" in data:
         report.title = (data["title"] or "").strip()[:200]
     for name in ("period_start", "period_end"):
         if name in data:
-            setattr(report, name, _date(data[name], name))
+            setattr(report, name, clean_date(data[name], name=name))
     if "paid_by" in data:
         if data["paid_by"] not in PaidBy.values:
             raise ValidationFailed("Paid by must be the employee or a company card.", {"field": "paid_by"})
