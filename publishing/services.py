@@ -560,14 +560,7 @@ def _wait_to_retry(attempt: PublishAttempt, *, exc: ScoroError, calls: Counter) 
             "api_calls": api_calls,
             "calls": dict(calls),
         }
-        if attempt.document_id:
-            document = Document.objects.get(pk=attempt.document_id)
-            if document.status in (S.QUEUED, S.PUBLISHING):
-                transition(document, "fail_publish", actor_label=WORKER, message=message[:500], data=data)
-        else:
-            _report_status(
-                attempt.expense_report, ExpenseReportStatus.PUBLISH_FAILED, message=message, data=data
-            )
+        _show_failed(attempt, message=message, data=data)
         attempt_id = attempt.pk
         # Precise when the broker keeps the message; publish_sweep covers a lost one.
         transaction.on_commit(lambda: enqueue(attempt_id, countdown=delay))
@@ -954,14 +947,17 @@ def _fail(attempt: PublishAttempt, *, message: str, calls: Counter) -> None:
             "api_calls": api_calls,
             "calls": dict(calls),
         }
-        if attempt.document_id:
-            document = Document.objects.get(pk=attempt.document_id)
-            if document.status in (S.QUEUED, S.PUBLISHING):
-                transition(document, "fail_publish", actor_label=WORKER, message=message[:500], data=data)
-        else:
-            _report_status(
-                attempt.expense_report, ExpenseReportStatus.PUBLISH_FAILED, message=message, data=data
-            )
+        _show_failed(attempt, message=message, data=data)
+
+
+def _show_failed(attempt: PublishAttempt, *, message: str, data: dict) -> None:
+    """Move the attempt's document (still queued or publishing) or report to "publishing failed"."""
+    if attempt.document_id:
+        document = Document.objects.get(pk=attempt.document_id)
+        if document.status in (S.QUEUED, S.PUBLISHING):
+            transition(document, "fail_publish", actor_label=WORKER, message=message[:500], data=data)
+    else:
+        _report_status(attempt.expense_report, ExpenseReportStatus.PUBLISH_FAILED, message=message, data=data)
 
 
 def _report_status(report: ExpenseReport, status: str, *, message: str, data: dict) -> None:
