@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import requests
 
 from documents.intake import text_to_pdf
+from tests.mailgun import signed_mailgun_fields
 
 INBOUND_PATH = "/api/v1/inbound/mailgun/inbound/"
 
@@ -69,29 +66,14 @@ def mailgun_forward(
     text: str = "Forwarded: the March invoice is attached.",
 ) -> requests.Response:
     """POST a payload to the inbound webhook signed exactly as Mailgun signs it (HMAC-SHA256 of timestamp+token)."""
-    timestamp = str(int(time.time()))
-    token = uuid.uuid4().hex * 2
-    signature = hmac.new(signing_key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
-    from_addr = sender.split("<")[-1].rstrip(">")
-    headers = [
-        ["From", sender],
-        ["To", recipient],
-        ["Subject", subject],
-        ["Message-Id", f"<{token[:12]}@mail>"],
-    ]
-    data = {
-        "recipient": recipient,
-        "sender": from_addr,
-        "from": sender,
-        "subject": subject,
-        "body-plain": text,
-        "stripped-text": text,
-        "message-headers": json.dumps(headers),
-        "timestamp": timestamp,
-        "token": token,
-        "signature": signature,
-        "attachment-count": str(len(attachments)),
-    }
+    data = signed_mailgun_fields(
+        recipient=recipient,
+        sender=sender,
+        subject=subject,
+        text=text,
+        signing_key=signing_key,
+        attachment_count=len(attachments),
+    )
     files = {
         f"attachment-{n}": (name, content, content_type)
         for n, (name, content, content_type) in enumerate(attachments, start=1)

@@ -4,11 +4,7 @@ Mailgun posts a multipart form ("fully parsed" forward() route) with `timestamp`
 `signature` = HMAC-SHA256(webhook signing key, timestamp + token), hex.
 """
 
-import hashlib
-import hmac
-import json
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -18,6 +14,7 @@ from audit.selectors import audit_trail_for
 from documents.models import Document
 from inbound.models import InboundMessage
 from tests.intake import samples
+from tests.mailgun import signed_mailgun_fields
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/inbound/mailgun/inbound/"
@@ -38,35 +35,23 @@ def mailgun_post(
     key=None,
     signature=None,
 ):
-    timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    token = token or uuid.uuid4().hex * 2
-    key = (key or settings.ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"]).encode()
-    signature = signature or hmac.new(key, f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
-    from_addr = sender.split("<")[-1].rstrip(">")
-    headers = [
-        ["From", sender],
-        ["To", recipient],
-        ["Subject", subject],
-        ["Message-Id", f"<{token[:12]}@acme.example>"],
-    ]
-    data = {
-        "recipient": recipient,
-        "sender": from_addr,
-        "from": sender,
-        "subject": subject,
-        "body-plain": text,
-        "stripped-text": text,
-        "message-headers": json.dumps(headers),
-        "timestamp": timestamp,
-        "token": token,
-        "signature": signature,
-        "attachment-count": str(len(attachments)),
-    }
+    data = signed_mailgun_fields(
+        recipient=recipient,
+        sender=sender,
+        subject=subject,
+        text=text,
+        signing_key=key or settings.ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"],
+        attachment_count=len(attachments),
+        token=token,
+        timestamp=timestamp,
+        signature=signature,
+        message_id_domain="acme.example",
+    )
     if html:
         data["body-html"] = html
     for n, (name, content, content_type) in enumerate(attachments, start=1):
         data[f"attachment-{n}"] = SimpleUploadedFile(name, content, content_type=content_type)
-    return client.post(URL, data), token
+    return client.post(URL, data), data["token"]
 
 
 @pytest.fixture
