@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import Resolver404, resolve
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.roles import PERMISSIONS, role_can
 from documents.choices import DocumentStatus
 from tests.factories import ContactFactory, DocumentFactory
+from tests.security.world import member_client
 
 pytestmark = pytest.mark.django_db
 
@@ -92,17 +90,6 @@ def members(admin_user, accountant, approver, employee):
     return {"admin": admin_user, "accountant": accountant, "approver": approver, "employee": employee}
 
 
-def _client(user, company, *, api: bool):
-    if api:
-        client = APIClient(raise_request_exception=False)
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_COMPANY=str(company.pk))
-        return client
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS, ids=str)
 def test_role_matrix(action, role, company, members):
@@ -116,7 +103,7 @@ def test_role_matrix(action, role, company, members):
     except Resolver404:
         pytest.skip(f"{action.method.upper()} {action.path} is not routed yet")
 
-    client = _client(members[role], company, api=action.api)
+    client = member_client(members[role], company, api=action.api)
     if action.multipart:
         from django.core.files.uploadedfile import SimpleUploadedFile
 

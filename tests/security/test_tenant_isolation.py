@@ -15,11 +15,10 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.security.urlwalk import Route, iter_routes
-from tests.security.world import B_ID, MARKER, build_world
+from tests.security.world import B_ID, MARKER, build_world, member_client
 
 pytestmark = pytest.mark.django_db
 
@@ -65,19 +64,6 @@ def _plain_routes() -> list[Route]:
 @pytest.fixture
 def world(db):
     return build_world()
-
-
-def _client_for(user, company, *, api: bool):
-    if api:
-        from rest_framework.test import APIClient
-
-        client = APIClient(raise_request_exception=False)
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_COMPANY=str(company.pk))
-        return client
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 def _url(route: Route, world) -> str:
@@ -134,7 +120,7 @@ def test_another_companys_object_is_not_found(route, world):
     verbs = API_VERBS if route.is_api else BROWSER_VERBS
     problems = []
 
-    attacker = _client_for(admin, world.a, api=route.is_api)
+    attacker = member_client(admin, world.a, api=route.is_api)
     for verb in verbs:
         response = _send(attacker, verb, url, api=route.is_api)
         if response.status_code not in ALLOWED_FOR_OTHER_COMPANY:
@@ -145,7 +131,7 @@ def test_another_companys_object_is_not_found(route, world):
     assert not problems, "\n".join(problems)
 
     # Control: the route really serves B's object to B's admin, or the test above proved nothing.
-    owner = _client_for(world.b_admin, world.b, api=route.is_api)
+    owner = member_client(world.b_admin, world.b, api=route.is_api)
     control = {verb: _send(owner, verb, url, api=route.is_api).status_code for verb in ("get", "post")}
     if set(control.values()) <= {404, 405}:
         warnings.warn(f"{route}: B's own admin gets {control} too; isolation is not exercised", stacklevel=1)
@@ -154,7 +140,7 @@ def test_another_companys_object_is_not_found(route, world):
 @pytest.mark.parametrize("route", _plain_routes(), ids=str)
 def test_pages_and_lists_never_show_another_companys_data(route, world):
     for role, user in world.users.items():
-        client = _client_for(user, world.a, api=route.is_api)
+        client = member_client(user, world.a, api=route.is_api)
         response = client.get(route.url())
         assert response.status_code < 500, f"{route} as {role}: {response.status_code}"
         assert not _leaks(response), f"{route} as {role} shows company B's data"

@@ -189,3 +189,19 @@ def build_world() -> World:
     for model in tenant_models():
         builder.build(model)
     return world
+
+
+def member_client(user, company, *, api: bool):
+    """A client acting as `user` for `company`: token + X-Company for the API, a session for pages."""
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    if api:
+        client = APIClient(raise_request_exception=False)
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_COMPANY=str(company.pk))
+        return client
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
