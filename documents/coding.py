@@ -426,8 +426,8 @@ def line_label(line: DocumentLine) -> str:
     return f"line {line.position} ({description})" if description else f"line {line.position}"
 
 
-def recording_problems(document: Document, *, full: bool = True) -> list[str]:
-    """What stops `document` from being recorded (or, with full=False, submitted)."""
+def missing_coding(document: Document, *, full: bool = True) -> list[str]:
+    """The coding recording (or, with full=False, submitting) needs and `document` lacks."""
     missing = []
     lines = list(document.lines.all())
     if document.supplier_id is None:
@@ -439,6 +439,12 @@ def recording_problems(document: Document, *, full: bool = True) -> list[str]:
             missing.append("finance account")
         if document.project_id is None and (not lines or any(li.project_id is None for li in lines)):
             missing.append("project")
+    return missing
+
+
+def recording_problems(document: Document, *, full: bool = True) -> list[str]:
+    """What stops `document` from being recorded (or, with full=False, submitted)."""
+    missing = missing_coding(document, full=full)
     problem = totals_problem(document)
     if problem:
         missing.append(f"totals that reconcile ({problem})")

@@ -2,8 +2,9 @@
 
 Lists paginate on the server with a fixed number of queries per page: one COUNT, one page of rows with
 their supplier/project/assignee joined in, whatever the number of documents. Rows load only the
-columns a row shows (no extracted text, fields or provenance), and the page is cut by id before the
-joins (documents.pagination).
+columns a row shows (no extracted text or provenance), and the page is cut by id before the joins
+(documents.pagination). The lines come in one prefetch per page for the problem summary, which runs
+the review screen's checks (documents.problems).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
-from documents.coding import BULK_ACTIONS, documents_bulk
+from documents.coding import BULK_ACTIONS, documents_bulk, recording_required_for
 from documents.pagination import DocumentPaginator
-from documents.review import overall_confidence, problem_count
+from documents.problems import LIST_PREFETCH, document_problems, problem_summary
+from documents.review import overall_confidence
 from documents.selectors import document_list, document_queryset_for
 from envoice.exceptions import ApplicationError
 
@@ -78,8 +80,9 @@ NULLABLE_SORTS = frozenset({"issue_date", "total"})
 # What a row of the lists shows or derives (confidence, problems, published column, aria label).
 ROW_FIELDS = (
     "id", "company_id", "type", "status", "filename", "received_at", "duplicate_of_id",
-    "supplier_name", "invoice_number", "issue_date", "total", "currency",
-    "confidence", "warnings", "corrected_fields", "expense_report_id",
+    "supplier_name", "invoice_number", "issue_date", "total", "subtotal", "tax_total", "currency",
+    "confidence", "fields", "warnings", "corrected_fields", "expense_report_id",
+    "supplier_id", "project_id", "finance_account_id", "tax_rate_id", "tax_rate__percent",
     "supplier__name", "supplier__lastname", "project__number", "project__name",
     "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name",
 )  # fmt: skip
@@ -144,7 +147,8 @@ class DocumentListView(CompanyRequiredMixin, View):
         filters = {**spec["filters"], **{k: v for k, v in chosen.items() if v}}
         qs = (
             document_list(membership=request.membership, filters=filters)
-            .select_related("supplier", "project", "assigned_to")
+            .select_related("supplier", "project", "assigned_to", "tax_rate")
+            .prefetch_related(*LIST_PREFETCH)
             .only(*ROW_FIELDS)
         )
         if spec.get("archive"):
@@ -163,15 +167,19 @@ class DocumentListView(CompanyRequiredMixin, View):
         paginator = DocumentPaginator(_ordered(qs, sort), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         site_url = _site_url(request.company) if spec.get("archive") else ""
-        rows = [
-            {
-                "doc": d,
-                "confidence": overall_confidence(d),
-                "problems": problem_count(d),
-                "published": published_column(d, site_url=site_url) if spec.get("archive") else None,
-            }
-            for d in page.object_list
-        ]
+        recording = recording_required_for(request.company)
+        rows = []
+        for d in page.object_list:
+            problems = document_problems(d, duplicate=bool(d.duplicate_of_id), recording_required=recording)
+            rows.append(
+                {
+                    "doc": d,
+                    "confidence": overall_confidence(d),
+                    "problems": problems,
+                    "problem_summary": problem_summary(problems),
+                    "published": published_column(d, site_url=site_url) if spec.get("archive") else None,
+                }
+            )
         can_code = role_can(request.membership.role, "documents.code")
         params = request.GET.copy()
         params.pop("page", None)

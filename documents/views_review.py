@@ -30,10 +30,10 @@ from documents.coding import (
     recording_required_for,
 )
 from documents.models import Document, DocumentPage
+from documents.problems import document_problems, problems_by_field
 from documents.review import (
     coding_choices,
     coding_suggestions,
-    field_problems,
     review_duplicates,
     source_label,
 )
@@ -145,7 +145,8 @@ class DocumentReviewView(CompanyRequiredMixin, View):
         lines = list(
             document.lines.select_related("product", "project", "finance_account", "tax_rate", "dimension")
         )
-        problems = field_problems(document)
+        duplicates = review_duplicates(document)
+        problems = problems_by_field(document_problems(document, duplicate=bool(duplicates)))
         recording = recording_required_for(document.company)
         choices = coding_choices(document.company)
         fields = [
@@ -175,7 +176,7 @@ class DocumentReviewView(CompanyRequiredMixin, View):
             "fields": fields,
             "document_problems": problems.get("_document", []),
             "line_problems": problems.get("lines", []),
-            "duplicates": review_duplicates(document),
+            "duplicates": duplicates,
             "suggestions": coding_suggestions(document),
             "sources": {name: source_label(document, name) for name in (*HEADER_CODING, "dimensions")},
             "suppliers": Contact.objects.for_company(document.company).filter(
