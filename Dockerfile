@@ -1,6 +1,6 @@
 # Production image: web (gunicorn), worker and beat run from it (docker-compose.yml).
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=envoice.settings.production
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-est poppler-utils libpq5 \
  && rm -rf /var/lib/apt/lists/*

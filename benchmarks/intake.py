@@ -77,7 +77,7 @@ class RssSampler(threading.Thread):
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.production")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret")
     import django
 

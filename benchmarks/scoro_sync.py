@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.production")
 os.environ.setdefault("ENVOICE_MANIFEST_STATIC", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
 

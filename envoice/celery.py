@@ -5,7 +5,7 @@ import os
 from celery import Celery, signals
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.local")
 
 app = Celery("envoice")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -89,20 +89,20 @@ class Outcome:
 
 # --------------------------------------------------------------------------------------------- settings
 def lease_seconds() -> float:
-    return float(getattr(settings, "PUBLISHING_LEASE_SECONDS", 120))
+    return float(settings.PUBLISHING_LEASE_SECONDS)
 
 
 def retry_countdown(retries: int) -> float:
     """Exponential backoff with full jitter, capped."""
-    base = float(getattr(settings, "PUBLISHING_RETRY_BASE_SECONDS", 10))
-    cap = float(getattr(settings, "PUBLISHING_RETRY_MAX_SECONDS", 900))
+    base = float(settings.PUBLISHING_RETRY_BASE_SECONDS)
+    cap = float(settings.PUBLISHING_RETRY_MAX_SECONDS)
     return random.uniform(0.5, 1.0) * min(cap, base * (2**retries))
 
 
 def resume_delay(resumes: int) -> float:
     """How long a transient failure waits before its `resumes`-th automatic retry: doubling, capped, jittered."""
-    base = float(getattr(settings, "PUBLISHING_RESUME_BASE_SECONDS", 300))
-    cap = float(getattr(settings, "PUBLISHING_RESUME_MAX_SECONDS", 3600))
+    base = float(settings.PUBLISHING_RESUME_BASE_SECONDS)
+    cap = float(settings.PUBLISHING_RESUME_MAX_SECONDS)
     return random.uniform(0.8, 1.0) * min(cap, base * (2 ** min(resumes, 20)))
 
 
@@ -491,7 +491,7 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
         client = scoro_client_for(
             company=attempt.company,
             observer=on_call,
-            max_retries=int(getattr(settings, "PUBLISHING_CLIENT_RETRIES", 3)),
+            max_retries=int(settings.PUBLISHING_CLIENT_RETRIES),
         )
         connection = connection_for(attempt.company)
         payload, version, gross = _build_payload(attempt, client=client, connection=connection)

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def publish_attempt(self, attempt_id: int) -> str:
     """Publish one PublishAttempt (a document's bill/expense or an expense report's expense)."""
-    max_retries = int(getattr(settings, "PUBLISHING_MAX_RETRIES", 8))
+    max_retries = int(settings.PUBLISHING_MAX_RETRIES)
     outcome = services.attempt_run(
         attempt_id=attempt_id, retries=self.request.retries, final=self.request.retries >= max_retries
     )

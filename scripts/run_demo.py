@@ -33,8 +33,8 @@ def main() -> int:
     sandbox_port = int(os.environ.get("SANDBOX_PORT", "8765"))
     env = {
         **os.environ,
-        "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1"),
-        "DJANGO_SECURE_COOKIES": "0",
+        # DEBUG on, plain-HTTP cookies, a development secret key unless DJANGO_* say otherwise.
+        "DJANGO_SETTINGS_MODULE": "envoice.settings.local",
         "ENVOICE_SITE_URL": f"http://127.0.0.1:{port}",
         "SCORO_SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}",
         "PYTHONUNBUFFERED": "1",

@@ -22,7 +22,6 @@ def _isolated_storage_and_cache(settings, tmp_path):
 
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

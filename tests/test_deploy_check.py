@@ -16,6 +16,7 @@ def test_check_deploy_is_clean_with_production_variables():
     }
     env.update(
         {
+            "DJANGO_SETTINGS_MODULE": "envoice.settings.production",
             "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
             "DJANGO_ALLOWED_HOSTS": "envoice.example.com",
             "DJANGO_SECURE_SSL_REDIRECT": "true",
@@ -38,6 +39,7 @@ def test_check_deploy_is_clean_with_production_variables():
 def test_production_defaults_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["DJANGO_READ_DOT_ENV_FILE"] = "false"
+    env["DJANGO_SETTINGS_MODULE"] = "envoice.settings.production"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

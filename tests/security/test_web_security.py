@@ -44,7 +44,7 @@ def production_settings() -> dict:
     }
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "envoice.settings",
+            "DJANGO_SETTINGS_MODULE": "envoice.settings.production",
             "DJANGO_SECRET_KEY": "production-like-secret-key-" + "x" * 40,
             "DJANGO_ALLOWED_HOSTS": "envoice.example.com",
             "DJANGO_READ_DOT_ENV_FILE": "false",

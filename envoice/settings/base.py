@@ -1,15 +1,17 @@
-"""Envoice settings: one module, everything read from the environment (django-environ).
+"""Settings shared by every environment, read from the environment (django-environ).
 
-Defaults are production-safe (DEBUG off, secure cookies) except where a variable is absent that a
-developer machine cannot be expected to have: then the embedded default (SQLite, an embedded
-Celery transport, the console mail backend) is used and `make demo` sets DEBUG itself.
+`local.py` (manage.py, Celery and `make demo`), `production.py` (gunicorn and the Docker image) and
+`test.py` (pytest) import this module and set only what differs: the secret key, cookie security,
+the static files storage and the test defaults. Where a variable is absent that a developer machine
+cannot be expected to have, the embedded default (SQLite, an embedded Celery transport, the console
+mail backend) is used.
 """
 
 from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
@@ -18,10 +20,7 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=(BASE_DIR / ".env").exists()):
 
 # GENERAL
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# Without DEBUG there is no default: a production process refuses to start without a secret key.
-SECRET_KEY = (
-    env("DJANGO_SECRET_KEY") if not DEBUG else env("DJANGO_SECRET_KEY", default="insecure-development-key")
-)
+# SECRET_KEY: each environment module sets it (production has no default and refuses to start).
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("ENVOICE_SITE_URL", default="http://127.0.0.1:8000")
@@ -93,34 +92,42 @@ TEMPLATES = [
     },
 ]
 
+
 # DATABASES
-# SQLite is the embedded default for the demo; WAL and a busy timeout let the web process and
-# the Celery worker write to it at the same time.
+def database_settings(url: str) -> dict:
+    """The `default` database for a DATABASE_URL (test.py builds its own from another default)."""
+    database = environ.Env.db_url_config(url)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite is the embedded default for the demo; WAL and a busy timeout let the web process
+        # and the Celery worker write to it at the same time.
+        database.setdefault("OPTIONS", {}).update(
+            {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    else:
+        database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        database["CONN_HEALTH_CHECKS"] = True
+    return database
+
+
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL",
-        default=f"sqlite:///{VAR_DIR / 'envoice.sqlite3'}",
-    )
+    "default": database_settings(env("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'envoice.sqlite3'}"))
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 
 # CACHES: Redis when configured, otherwise a file cache shared by web and worker processes
-REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {
+def cache_settings(redis_url: str) -> dict:
+    if redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+
+REDIS_URL = env("REDIS_URL", default="")
+CACHES = cache_settings(REDIS_URL)
 
 # AUTH
 AUTH_PASSWORD_VALIDATORS = [
@@ -140,13 +147,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# production.py serves hashed, compressed static files (after collectstatic); elsewhere plain files.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env.bool("ENVOICE_MANIFEST_STATIC", default=True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if env("AWS_STORAGE_BUCKET_NAME", default=""):
     # S3-compatible object storage through django-storages; credentials come from AWS_* variables.
@@ -170,14 +174,9 @@ ANYMAIL = {
 }
 
 # SECURITY
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies, HTTPS redirect and HSTS are production.py's; local and test serve plain HTTP.
 SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Pages are never framed; the one view the review screen frames (a document's own PDF) opts in
@@ -220,11 +219,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged task after the visibility timeout (a worker killed mid-task).
-# The SQLAlchemy transport hands its options to create_engine, so it gets none.
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600} if CELERY_BROKER_URL.startswith(("redis", "rediss")) else {}
-)
+
+
+def broker_transport_options(broker_url: str) -> dict:
+    # Redis redelivers an unacknowledged task after the visibility timeout (a worker killed mid-task).
+    # The SQLAlchemy transport hands its options to create_engine, so it gets none.
+    return {"visibility_timeout": 3600} if broker_url.startswith(("redis", "rediss")) else {}
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 CELERY_TASK_ROUTES = {"publishing.tasks.publish_*": {"queue": "publishing"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -240,6 +243,7 @@ SCORO_DAILY_CALL_BUDGET = env.int("SCORO_DAILY_CALL_BUDGET", default=10_000)
 # (timeout + the client's longest backoff), so a run that takes over after a crash never races it.
 PUBLISHING_LEASE_SECONDS = env.float("PUBLISHING_LEASE_SECONDS", default=2 * SCORO_TIMEOUT_SECONDS + 60)
 PUBLISHING_RETRY_BASE_SECONDS = env.float("PUBLISHING_RETRY_BASE_SECONDS", default=10.0)
+PUBLISHING_RETRY_MAX_SECONDS = env.float("PUBLISHING_RETRY_MAX_SECONDS", default=900.0)
 PUBLISHING_MAX_RETRIES = env.int("PUBLISHING_MAX_RETRIES", default=8)
 # After the task's retries, a transient failure waits and is resumed by the sweep: 5 min, doubling, ≤ 1 h.
 PUBLISHING_RESUME_BASE_SECONDS = env.float("PUBLISHING_RESUME_BASE_SECONDS", default=300.0)
