@@ -8,8 +8,8 @@ import time
 from functools import lru_cache
 from typing import Any
 
+from .layout import Doc
 from .result import ExtractionError
-from .textrules import Doc
 
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 

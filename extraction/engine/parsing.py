@@ -131,6 +131,17 @@ def parse_amount(text: str) -> Decimal | None:
     return -d if neg else d
 
 
+def money_matches(text: str, start: int = 0) -> list[tuple[int, int, Decimal]]:
+    """(start, end, value) of the amounts with cents in text; bare integers are quantities or ids."""
+    out = []
+    for m in AMOUNT_RE.finditer(text, start):
+        s = m.group(0)
+        d = parse_amount(s)
+        if d is not None and re.search(r"[.,]\d{2}-?$", s.strip()):
+            out.append((m.start(), m.end(), d))
+    return out
+
+
 def money(d: Decimal | None) -> str | None:
     """Format an amount as the 2-decimal string of the eval schema."""
     if d is None:

@@ -9,9 +9,10 @@ from typing import Any
 
 from .checks import cross_check, valid_iban
 from .einvoice import read_einvoice_xml
+from .fields import extract_fields
+from .layout import Doc
 from .parsing import to_decimal
 from .result import ExtractionError, ExtractionResult
-from .textrules import Doc, extract_fields
 
 MAX_PDF_PAGES = 20  # invoices are short; bounding the work bounds the time
 

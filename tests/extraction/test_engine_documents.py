@@ -3,7 +3,8 @@
 import pytest
 
 from extraction.engine import extract
-from extraction.engine.textrules import Doc, extract_fields
+from extraction.engine.fields import extract_fields
+from extraction.engine.layout import Doc
 
 
 def test_text_pdf(load_doc, scorer):

@@ -8,7 +8,8 @@ import pytest
 
 from extraction.engine import extract
 from extraction.engine.checks import cross_check, line_consistent, line_problem
-from extraction.engine.textrules import Doc, _line_items
+from extraction.engine.layout import Doc
+from extraction.engine.tables import _line_items
 
 CHAR = 5.0  # points per character: one space is a narrow gap, three or more a column gap
 HEIGHT = 10.0

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFont
 
+from extraction.engine.fields import extract_fields
+from extraction.engine.layout import Doc
 from extraction.engine.ocr import _glyph_height, _prepare
-from extraction.engine.textrules import Doc, extract_fields
 
 
 def _text_image(width: int, height: int, size: int) -> Image.Image:

@@ -1,133 +1,20 @@
-"""Rule-based field extraction from positioned words (PDF text layer or OCR output).
+"""Pattern rules over lines of text: the reading used for receipts and as a fallback for invoices.
 
-Rules are deliberately generic (multilingual labels, value patterns, layout position) so they
-carry over to unseen suppliers; nothing here knows any particular document.
+Label phrases followed by a value on the same or the next line; no geometry beyond line order.
+The layout engine (``fields``) reads invoices first; these rules fill what it leaves empty and
+read OCR receipts until a receipt-specific reader replaces them.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .checks import IBAN_RE, line_consistent, valid_iban, vat_status
-from .parsing import AMOUNT_RE, detect_currency, find_dates, money, number_str, parse_amount
+from .checks import IBAN_RE, valid_iban, vat_status
+from .layout import Doc, Line
+from .parsing import detect_currency, find_dates, money, money_matches, parse_amount
 from .result import empty_fields
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-
-@dataclass
-class Line:
-    page: int
-    words: list[Word]
-    text: str = ""
-    offsets: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        parts, offs, pos = [], [], 0
-        prev: Word | None = None
-        for w in self.words:
-            if prev is not None:
-                # A wide horizontal gap means a different column: keep it visible to the rules.
-                gap = w.x0 - prev.x1
-                h = max(prev.bottom - prev.top, 1.0)
-                sep = "   " if gap > 2.5 * h else " "
-                parts.append(sep)
-                pos += len(sep)
-            offs.append(pos)
-            parts.append(w.text)
-            pos += len(w.text)
-            prev = w
-        self.text = "".join(parts)
-        self.offsets = offs
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    def bbox(self, start: int = 0, end: int | None = None) -> list[float]:
-        end = len(self.text) if end is None else end
-        sel = [
-            w for w, o in zip(self.words, self.offsets, strict=True) if o < end and o + len(w.text) > start
-        ] or self.words
-        return [
-            round(min(w.x0 for w in sel), 1),
-            round(min(w.top for w in sel), 1),
-            round(max(w.x1 for w in sel), 1),
-            round(max(w.bottom for w in sel), 1),
-        ]
-
-
-class Doc:
-    """Lines of positioned words, in reading order, over one or more pages."""
-
-    def __init__(self) -> None:
-        self.lines: list[Line] = []
-        self.page_sizes: dict[int, tuple[float, float]] = {}
-
-    def add_page(
-        self,
-        page: int,
-        width: float,
-        height: float,
-        words: list[tuple[str, float, float, float, float]],
-        line_keys: list[Any] | None = None,
-    ) -> None:
-        self.page_sizes[page] = (width, height)
-        ws = [Word(t, x0, top, x1, bottom) for t, x0, top, x1, bottom in words if t and t.strip()]
-        if line_keys is not None:
-            # OCR already knows its lines; trust them.
-            groups: dict[Any, list[Word]] = {}
-            for w, k in zip(
-                ws, [k for (t, *_), k in zip(words, line_keys, strict=True) if t and t.strip()], strict=True
-            ):
-                groups.setdefault(k, []).append(w)
-            rows = sorted(groups.values(), key=lambda g: (min(w.top for w in g), min(w.x0 for w in g)))
-        else:
-            rows = []
-            for w in sorted(ws, key=lambda w: (w.top, w.x0)):
-                mid = (w.top + w.bottom) / 2
-                for row in rows[-3:]:
-                    rtop = min(x.top for x in row)
-                    rbot = max(x.bottom for x in row)
-                    if (
-                        rtop - 1 <= mid <= rbot + 1
-                        and abs((w.bottom - w.top) - (rbot - rtop)) < 0.8 * (rbot - rtop) + 2
-                    ):
-                        row.append(w)
-                        break
-                else:
-                    rows.append([w])
-        for row in rows:
-            row.sort(key=lambda w: w.x0)
-            self.lines.append(Line(page, row))
-
-    def text(self) -> str:
-        out, page = [], None
-        for ln in self.lines:
-            if page is not None and ln.page != page:
-                out.append("\f")
-            page = ln.page
-            out.append(ln.text)
-        return "\n".join(out)
 
 
 # ------------------------------------------------------------------ label vocabularies
@@ -403,21 +290,7 @@ def _plausible(d: Any) -> bool:
     return 1990 <= d.year <= dt.date.today().year + 1
 
 
-def _amount_matches(text: str, start: int = 0) -> list[tuple[int, int, Decimal]]:
-    out = []
-    for m in AMOUNT_RE.finditer(text, start):
-        s = m.group(0)
-        d = parse_amount(s)
-        if d is None:
-            continue
-        # Amounts on invoices carry cents; bare integers are usually quantities, years or ids.
-        if not re.search(r"[.,]\d{2}-?$", s.strip()):
-            continue
-        out.append((m.start(), m.end(), d))
-    return out
-
-
-def extract_fields(
+def classic_fields(
     doc: Doc, hints: dict[str, Any] | None = None, receipt: bool = False
 ) -> tuple[dict[str, Any], dict[str, float], dict[str, dict[str, Any]]]:
     """Fields, confidences and provenance found by the rules in doc."""
@@ -526,11 +399,6 @@ def extract_fields(
                 if not find_dates(val):
                     out.set("po_number", val, 0.5, lines[j], v.span())
                     break
-
-    if not receipt:
-        lines_out = _line_items(lines, (out.fields.get("subtotal"), out.fields.get("total")))
-        if lines_out:
-            out.set("lines", lines_out, 0.5)
     return out.fields, out.conf, out.prov
 
 
@@ -554,14 +422,14 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
                 continue
             if weight < 12 and NOT_TOTAL_RE.search(t[max(0, m.start() - 12) : m.end() + 25]):
                 continue
-            ams = _amount_matches(t, m.end())
+            ams = money_matches(t, m.end())
             j = i
             if not ams and i + 1 < n and lines[i + 1].page == ln.page:
                 # Value printed under the label (or the next OCR line).
                 j = i + 1
                 nt = lines[j].text
-                if not re.search(r"[A-Za-z]{3,}", nt[:15]) or _amount_matches(nt[:20]):
-                    ams = _amount_matches(nt)
+                if not re.search(r"[A-Za-z]{3,}", nt[:15]) or money_matches(nt[:20]):
+                    ams = money_matches(nt)
             if not ams:
                 continue
             ams = [a for a in ams if a[2] != 0] or ams
@@ -583,7 +451,7 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
         out.set("total", money(pick[1]), min(0.9, 0.4 + pick[0] / 20), pick[2], pick[3])
     elif receipt:
         # No label: the largest plausible amount on a receipt is usually the total paid.
-        allam = [(v, ln, (s, e)) for ln in lines for s, e, v in _amount_matches(ln.text)]
+        allam = [(v, ln, (s, e)) for ln in lines for s, e, v in money_matches(ln.text)]
         allam = [a for a in allam if 0 < a[0] < Decimal("100000")]
         if allam:
             v, ln, span = max(allam, key=lambda a: a[0])
@@ -602,7 +470,7 @@ def _amounts(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], rece
                 r"incl|excl|sub|total\s*(?:amount|incl)", ln.text[: m.start()], re.I
             ):
                 continue
-            ams = _amount_matches(ln.text, m.end())
+            ams = money_matches(ln.text, m.end())
             if not ams:
                 continue
             # Skip a rate such as "21%" followed by the amount.
@@ -763,189 +631,3 @@ def _names(doc: Doc, lines: list[Line], out: _Out, hints: dict[str, Any], receip
         out.set("supplier_name", best[1], min(0.7, 0.3 + best[0] / 10), best[2], best[3])
     else:
         out.set("supplier_name", hints.get("supplier_name"), 0.3)
-
-
-LINE_HEADER_RE = re.compile(
-    r"(?i)\b(description|item|product|article|artikel|omschrijving|beschreibung|bezeichnung|kirjeldus|"
-    r"nimetus|désignation|tuote|product\s*title|qty|menge|aantal|quantity)\b"
-)
-LINE_END_RE = re.compile(
-    r"(?i)^\s*(sub\s*-?total|total|totaal|summe|gesamt|exclusief|kokku|yhteensä|net\s*amount|amount\s*due|"
-    r"zwischensumme|grand\s*total)\b"
-)
-
-
-# A row is read at most this many ways (each ambiguous space doubles the readings).
-MAX_ROW_READINGS = 32
-MAX_TABLE_COMBINATIONS = 512
-
-
-@dataclass
-class _Reading:
-    """One way to cut a table row into numeric columns."""
-
-    item: dict[str, Any]
-    splits: int  # spaces read as column gaps instead of thousands separators
-    consistent: bool | None  # quantity × unit price ≈ total (None: cannot tell)
-
-    @property
-    def total(self) -> Decimal:
-        return Decimal(self.item["total"])
-
-
-def _space_splits(text: str, s: int, e: int) -> list[list[tuple[int, int]]]:
-    """Ways to cut the amount text[s:e] at its plain spaces: lists of (start, end) pieces.
-
-    "1 100.00" may be one amount with a space thousands separator or a quantity column followed by
-    100.00; the first way (no cut) is the reading of AMOUNT_RE itself. Non-breaking and thin spaces
-    are inside one printed word, so they always group thousands.
-    """
-    cuts = [s + k for k, c in enumerate(text[s:e]) if c == " "]
-    ways = []
-    for mask in range(1 << len(cuts)):
-        pieces, begin = [], s
-        for k, pos in enumerate(cuts):
-            if mask >> k & 1:
-                pieces.append((begin, pos))
-                begin = pos + 1
-        pieces.append((begin, e))
-        ways.append(pieces)
-    return ways
-
-
-def _row_readings(t: str, ams: list[tuple[int, int, Decimal]]) -> list[_Reading]:
-    """Every plausible segmentation of a row, the AMOUNT_RE reading first."""
-    per_amount = [_space_splits(t, s, e) for s, e, _ in ams]
-    combos: list[list[list[tuple[int, int]]]] = [[]]
-    for ways in per_amount:
-        combos = [[*c, w] for c in combos for w in ways][:MAX_ROW_READINGS]
-    out = []
-    for combo in combos:
-        pieces = [(ps, pe, parse_amount(t[ps:pe])) for way in combo for ps, pe in way]
-        if any(v is None for _, _, v in pieces):
-            continue
-        money_cols = [(ps, pe, v) for ps, pe, v in pieces if re.search(r"[.,]\d{2}-?$", t[ps:pe])]
-        # Integer pieces cut off an amount: quantity candidates.
-        bare = [(ps, v) for ps, pe, v in pieces if not re.search(r"[.,]\d{2}-?$", t[ps:pe])]
-        if money_cols:
-            reading = _row_item(t, money_cols, bare, splits=sum(len(way) - 1 for way in combo))
-            if reading is not None:
-                out.append(reading)
-    return out
-
-
-def _row_item(
-    t: str, ams: list[tuple[int, int, Decimal]], bare: list[tuple[int, Decimal]], splits: int
-) -> _Reading | None:
-    first = ams[0][0]
-    desc = t[:first]
-    desc = re.sub(r"[€$£]\s*$", "", desc).strip()
-    # Leading position number and quantity ("2 1 Small Business ...").
-    qty = None
-    mq = re.match(r"^(?:\d{1,3}\s+)?(\d+(?:[.,]\d+)?)\s+(?=[A-Za-z])", desc)
-    if mq:
-        qty = parse_amount(mq.group(1))
-        desc = desc[mq.end() :]
-    else:
-        mq = re.search(r"\s(\d{1,4})\s*$", desc)
-        if mq:
-            qty = Decimal(mq.group(1))
-            desc = desc[: mq.start()]
-    if qty is None:
-        # "unit  qty  total" order: a quantity cut off the amount that follows it.
-        qty = next((v for pos, v in bare if ams[0][0] < pos < ams[-1][0]), None)
-    desc = desc.strip(" €$£")
-    if len(desc) < 3 or not re.search(r"[A-Za-z]{2}", desc):
-        return None
-    rate = None
-    mr = re.search(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%", t)
-    if mr:
-        rate = parse_amount(mr.group(1))
-    total = ams[-1][2]
-    unit = ams[0][2] if len(ams) >= 2 else None
-    if unit is None and qty:
-        unit = total / qty if qty else None
-    item = {
-        "description": desc,
-        "quantity": number_str(qty if qty is not None else Decimal(1)),
-        "unit_price": money(unit) if unit is not None else money(total),
-        "total": money(total),
-        "tax_rate": number_str(rate) if rate is not None else None,
-        "_extra": [],
-    }
-    others = tuple(v for _, _, v in ams[1:-1])
-    return _Reading(item, splits, line_consistent(qty, unit, total, rate, others))
-
-
-def _pick_readings(rows: list[list[_Reading]], targets: list[Decimal]) -> list[_Reading]:
-    """One reading per row: consistent rows first, then fewest spaces taken for column gaps.
-
-    When the preferred readings do not add up to the subtotal (or total) but another consistent
-    combination does, that combination wins: "Consulting 1 250,00" alone is 1250.00, unless the
-    subtotal says 250.00.
-    """
-    ranked = []
-    for readings in rows:
-        consistent = [r for r in readings if r.consistent is not False]
-        pool = consistent or readings
-        ranked.append(sorted(pool, key=lambda r: r.splits))
-    best = [r[0] for r in ranked]
-    tol = Decimal("0.02")
-
-    def adds_up(choice: list[_Reading]) -> bool:
-        s = sum((r.total for r in choice), Decimal(0))
-        return any(abs(s - t) <= tol for t in targets)
-
-    if not targets or adds_up(best) or all(len(r) == 1 for r in ranked):
-        return best
-    count = 1
-    for r in ranked:
-        count *= len(r)
-    if count > MAX_TABLE_COMBINATIONS:
-        return best
-    found: list[_Reading] | None = None
-    found_changes = 0
-    for choice in itertools.product(*ranked):
-        if adds_up(list(choice)):
-            changes = sum(c is not b for c, b in zip(choice, best, strict=True))
-            if found is None or changes < found_changes:
-                found, found_changes = list(choice), changes
-    return found or best
-
-
-def _line_items(lines: list[Line], targets: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    """Table rows between a header row and the totals: description then amounts.
-
-    targets are the subtotal/total read elsewhere on the page; they decide between readings of a
-    row that are each consistent on their own.
-    """
-    rows: list[list[_Reading]] = []
-    in_table = False
-    for ln in lines:
-        t = ln.text
-        if LINE_HEADER_RE.search(t) and len(LINE_HEADER_RE.findall(t)) >= 2:
-            in_table = True
-            continue
-        if not in_table:
-            continue
-        if LINE_END_RE.search(t):
-            in_table = False
-            continue
-        ams = _amount_matches(t)
-        if not ams:
-            if rows and len(t) < 80 and not re.search(r"(?i)seite|page", t):
-                for r in rows[-1]:
-                    r.item["_extra"].append(t.strip())
-            continue
-        readings = _row_readings(t, ams)
-        if readings:
-            rows.append(readings)
-    wanted = [d for d in (parse_amount(str(v)) if v is not None else None for v in targets) if d is not None]
-    items = [r.item for r in _pick_readings(rows, wanted)]
-    for it in items:
-        extra = it.pop("_extra")
-        if extra:
-            it["description_extra"] = " ".join(extra)
-    for it in items:
-        it.pop("description_extra", None)
-    return items

@@ -1,0 +1,227 @@
+"""Field choice for text-layer PDFs and OCR output: the layout engine, then the pattern fallback.
+
+``extract_fields(doc, hints, receipt)`` returns (fields, confidence, provenance). For invoices the
+layout reading (label–value geometry, party blocks, totals chosen jointly, column tables) decides;
+the pattern rules of ``classic`` only fill fields it left empty, at a lower confidence. Receipts
+(OCR of till slips, no labels worth the name) are read by the pattern rules.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from . import lexicon as lx
+from .calibration import calibrated
+from .candidates import (
+    OTHER_DATE_AFTER,
+    OTHER_DATE_BEFORE,
+    Candidate,
+    best,
+    iban_candidates,
+    label_candidates,
+    make_date_parser,
+    parse_id,
+    parse_reg,
+    parse_vat,
+    vat_pattern_candidates,
+)
+from .classic import classic_fields
+from .layout import Doc
+from .parsing import detect_currency, find_dates, money, parse_amount
+from .parties import blocks, parties
+from .result import empty_fields
+from .tables import table_items
+from .totals import choose
+
+HINT_WEIGHT = 16.0
+EURO_COUNTRIES = {
+    "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "EL", "HR", "IE", "IT", "LT", "LU", "LV", "MT",
+    "NL", "PT", "SI", "SK",
+}  # fmt: skip
+COUNTRY_CURRENCY = {"GB": "GBP", "SE": "SEK", "DK": "DKK", "PL": "PLN", "CZ": "CZK", "HU": "HUF", "CH": "CHF"}
+
+
+def hint_labels(hints: dict[str, Any], key: str) -> list[tuple[re.Pattern, float]]:
+    v = hints.get(key)
+    vals = [v] if isinstance(v, str) else list(v or [])
+    out = []
+    for s in vals:
+        if isinstance(s, str) and s.strip():
+            words = [re.escape(p) for p in s.strip().split()]
+            out.append((re.compile(r"(?<!\w)" + r"\s*".join(words) + r"(?!\w)", re.I), HINT_WEIGHT))
+    return out
+
+
+class Reading:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.fields = empty_fields()
+        self.strength: dict[str, tuple[str, float]] = {}  # field -> (how, raw score)
+        self.prov: dict[str, dict[str, Any]] = {}
+
+    def put(self, name: str, value: Any, how: str, raw: float, line: int | None = None, span=(0, 0)) -> None:
+        if value in (None, "", []):
+            return
+        self.fields[name] = value
+        self.strength[name] = (how, raw)
+        if line is not None:
+            self.prov[name] = self.doc.provenance(line, *span)
+
+    def put_candidate(self, c: Candidate | None, margin: float) -> None:
+        if c is not None:
+            self.put(c.field, c.value, c.how, c.score + min(margin, 6.0), c.line, c.span)
+
+
+def extract_fields(
+    doc: Doc, hints: dict[str, Any] | None = None, receipt: bool = False
+) -> tuple[dict[str, Any], dict[str, float], dict[str, dict[str, Any]]]:
+    """Fields, confidences and provenance read from doc."""
+    hints = hints or {}
+    if receipt or not doc.lines:
+        return classic_fields(doc, hints=hints, receipt=receipt)
+    r = Reading(doc)
+    order = str(hints.get("date_order") or "DMY").upper()
+    date_parser = make_date_parser(order)
+    seller_lines, buyer_lines = _party_lines(doc)
+
+    # --- identifiers of the document
+    inv = label_candidates(
+        doc, "invoice_number", hint_labels(hints, "invoice_number_label") + lx.INVOICE_NUMBER, parse_id
+    )
+    inv = [c for c in inv if not _is_other_number(doc, c)]
+    top_inv, margin = best(inv, key=lambda v: re.sub(r"\s", "", v))
+    r.put_candidate(top_inv, margin)
+    po = label_candidates(doc, "po_number", hint_labels(hints, "po_number_label") + lx.PO_NUMBER, parse_id)
+    po = [c for c in po if not (top_inv and c.value == top_inv.value)]
+    r.put_candidate(*best(po))
+
+    # --- dates: the issue date is often on the number's line ("Nr. 471102 vom 05.06.2025")
+    issue = label_candidates(
+        doc,
+        "issue_date",
+        hint_labels(hints, "issue_date_label") + lx.ISSUE_DATE,
+        date_parser,
+        reject_before=OTHER_DATE_BEFORE,
+        reject_after=OTHER_DATE_AFTER,
+    )
+    for c in issue:
+        if top_inv is not None and c.line == top_inv.line:
+            c.score += 5
+    top_issue, margin = best(issue)
+    r.put_candidate(top_issue, margin)
+    if top_issue is None:
+        boiler = doc.boilerplate()
+        for i, ln in enumerate(doc.lines):
+            if i in boiler:
+                continue
+            found = find_dates(ln.text, order)
+            if found:
+                s, e, d, sure = found[0]
+                r.put("issue_date", d.isoformat(), "first", 2.0 if sure else 1.0, i, (s, e))
+                break
+    due = label_candidates(doc, "due_date", hint_labels(hints, "due_date_label") + lx.DUE_DATE, date_parser)
+    if r.fields["issue_date"]:
+        due = [c for c in due if c.value >= r.fields["issue_date"]]
+    r.put_candidate(*best(due))
+
+    # --- party identifiers: the seller's, not the buyer's
+    vat = label_candidates(doc, "supplier_vat_no", lx.VAT_NUMBER, parse_vat) + vat_pattern_candidates(doc)
+    for c in vat:
+        before = doc.lines[c.line].text[: c.span[0]]
+        if c.line in buyer_lines or any(p.search(before) for p, _ in lx.BUYER_HEADING):
+            c.score -= 8
+        elif c.line in seller_lines:
+            c.score += 2
+    r.put_candidate(*best([c for c in vat if c.score > 4], key=lambda v: re.sub(r"[\s.]", "", v)[-9:]))
+    reg = label_candidates(doc, "supplier_reg_no", lx.REG_NUMBER, parse_reg, below=False)
+    reg = [c for c in reg if c.line not in buyer_lines]
+    r.put_candidate(*best(reg))
+    ibans = [c for c in iban_candidates(doc) if c.line not in buyer_lines or c.score > 8]
+    r.put_candidate(*best(ibans))
+
+    # --- parties
+    for key, (name, line, span, strength) in parties(doc).items():
+        r.put(key, name, "block", 10 * strength, line, span)
+    if not r.fields["supplier_name"] and hints.get("supplier_name"):
+        r.put("supplier_name", str(hints["supplier_name"]), "hint", 3.0)
+
+    # --- lines and totals, chosen together
+    items = table_items(doc)
+    line_sum = sum((Decimal(it["total"]) for it in items), Decimal(0)) if items else None
+    tot = choose(doc, line_sum)
+    for key, a in (("total", tot.total), ("subtotal", tot.subtotal), ("tax_total", tot.tax_total)):
+        if a is not None:
+            r.put(
+                key,
+                money(a.value),
+                "agree" if tot.agree else "label",
+                20.0 if tot.agree else 8.0,
+                a.line,
+                a.span,
+            )
+    if tot.total is None and tot.subtotal is not None and tot.tax_total is not None:
+        r.put("total", money(tot.subtotal.value + tot.tax_total.value), "sum", 6.0)
+    if tot.total is not None and tot.subtotal is None and tot.tax_total is None and not tot.tax_seen:
+        # No VAT printed anywhere: the net is the total (reverse charge, exempt, non-EU seller).
+        r.put("subtotal", money(tot.total.value), "no_vat", 4.0, tot.total.line, tot.total.span)
+    if tot.tax_lines:
+        r.put("tax_lines", tot.tax_lines, "rows", 10.0)
+    if items:
+        sub = parse_amount(r.fields["subtotal"] or "") if r.fields["subtotal"] else None
+        adds_up = sub is not None and line_sum is not None and abs(line_sum - sub) <= Decimal("0.02")
+        r.put("lines", items, "table", 12.0 if adds_up else 6.0)
+
+    # --- currency from evidence only
+    _currency(doc, r, hints)
+
+    # --- the pattern rules fill what the layout left empty
+    fallback, _conf, fb_prov = classic_fields(doc, hints=hints, receipt=False)
+    for k, v in fallback.items():
+        if r.fields.get(k) in (None, "", []) and v not in (None, "", []) and k not in ("buyer_name",):
+            r.put(k, v, "fallback", 0.0)
+            if k in fb_prov:
+                r.prov[k] = fb_prov[k]
+    conf = {
+        k: calibrated(k, how, raw)
+        for k, (how, raw) in r.strength.items()
+        if r.fields.get(k) not in (None, "", [])
+    }
+    return r.fields, conf, r.prov
+
+
+def _party_lines(doc: Doc) -> tuple[set[int], set[int]]:
+    seller, buyer = set(), set()
+    for b in blocks(doc):
+        target = seller if b.kind == "seller" else buyer
+        target.add(b.heading_line)
+        target.update(i for i, _, _ in b.lines)
+    return seller, buyer - seller
+
+
+def _is_other_number(doc: Doc, c: Candidate) -> bool:
+    """An id after a generic title word that is really a customer/order/tax number."""
+    text = doc.lines[c.line].text
+    before = text[max(0, c.span[0] - 30) : c.span[0]]
+    return bool(
+        re.search(r"(?i)(?:kunden|customer|order|bestell|steuer|tax|ust|vat|gln|iban|tel|fax)\w*\W*$", before)
+    )
+
+
+def _currency(doc: Doc, r: Reading, hints: dict[str, Any]) -> None:
+    text = doc.text()
+    cur = detect_currency(text)
+    if cur:
+        r.put("currency", cur, "evidence", 10.0)
+        return
+    for key in ("supplier_vat_no", "iban"):
+        v = r.fields.get(key)
+        if v:
+            cc = re.sub(r"[^A-Z]", "", str(v).upper())[:2]
+            code = "EUR" if cc in EURO_COUNTRIES else COUNTRY_CURRENCY.get(cc)
+            if code:
+                r.put("currency", code, "country", 4.0)
+                return
+    if hints.get("currency"):
+        r.put("currency", str(hints["currency"]), "hint", 3.0)

@@ -1,0 +1,168 @@
+"""Seller and buyer: blocks under a party heading, the sender line above the address, legal forms.
+
+A party heading ("Verkäufer", "Bill to", "Fournisseur", ...) opens a block: the cells under it in
+its column. Inside the block a "Name:" label wins, else the first line that reads like a name.
+Without a seller heading, the seller is the company named in the sender line ("Acme GmbH |
+street | city"), at the top of the first page, or in the footer, and never the buyer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .layout import Doc
+
+# A line that is an address, a contact or an identifier rather than a name.
+NOT_A_NAME = re.compile(
+    r"(?i)(?:\b(?:str(?:aße|asse|\.)|street|road|weg|allee|platz|gasse|chemin|rue|avenue|laan|straat|"
+    r"tee|katu|gatan|calle|via|ulica|tel|phone|fax|e-?mail|www|http|iban|bic|swift|gln|gtin|nummer|"
+    r"number|kunden-?nr|ust|vat|steuer|tax|postfach|p\.?o\.?\s*box|invoice|rechnung|factuur|facture|"
+    r"datum|date|page|seite|herr|frau|mr|mrs|ms|attn|z\.\s?hd)\b|@|\d{4,}|:$)"
+)
+SEPARATORS = re.compile(r"\s+[|●•·∙▪–—]\s+|\s+-\s+|\s{3,}")
+
+
+@dataclass
+class Block:
+    kind: str  # "seller" or "buyer"
+    heading_line: int
+    lines: list[tuple[int, int, int]]  # (line, start, end) of the cells in the block
+
+
+def blocks(doc: Doc) -> list[Block]:
+    """Party blocks: the cells under a seller or buyer heading, in its column."""
+    out: list[Block] = []
+    boiler = doc.boilerplate()
+    headings = lx.SELLER_HEADING + lx.BUYER_HEADING
+    for i in range(len(doc.lines)):
+        if i in boiler:
+            continue
+        cells = doc.cells(i)
+        for k, c in enumerate(cells):
+            for kind, lexicon in (("seller", lx.SELLER_HEADING), ("buyer", lx.BUYER_HEADING)):
+                m = next((m for pat, _ in lexicon for m in [pat.match(c.text)] if m), None)
+                if m is None:
+                    continue
+                tail = c.text[m.end() :]
+                rest = tail.strip(" :/")
+                # A heading, not a sentence: little more than the heading words.
+                if len(rest.split()) > 3 or re.search(r"\d", rest[:3]):
+                    continue
+                block_lines: list[tuple[int, int, int]] = []
+                if rest and not re.match(r"(?i)(?:leistungsempfänger|prestatore)", rest):
+                    # "Seller: Acme Ltd" in one cell.
+                    block_lines.append((i, c.end - len(tail.lstrip(" :/")), c.end))
+                right = cells[k + 1] if k + 1 < len(cells) else None
+                if right is not None and not rest and not any(p.match(right.text) for p, _ in headings):
+                    block_lines.append((i, right.start, right.end))
+                x1 = right.x0 - 4 if right is not None else c.x1 + 250
+                x0 = c.x0
+                for b in doc.below(i, x0, x1, max_lines=8, max_gap=2.5):
+                    if b.x0 < x0 - 8 and b.x1 > x1 + 40:
+                        continue
+                    if any(p.match(b.text) for p, _ in headings):
+                        break
+                    block_lines.append((b.line, b.start, b.end))
+                out.append(Block(kind, i, block_lines))
+                break
+            else:
+                continue
+            break
+    return out
+
+
+def clean_name(s: str) -> str:
+    s = re.sub(r"(?i)^(?:name|firma|nom|naam|nimi|namn|nombre|nome|nazwa)\s*:\s*", "", s.strip())
+    s = SEPARATORS.split(s)[0]
+    s = re.sub(r",\s*\d.*$", "", s)
+    s = s.strip(" ,:;-*#")
+    if s.endswith(".") and not re.search(r"(?:\b\w\.\w\.|\b\w{1,4}\.)$", s):
+        s = s[:-1]
+    return s
+
+
+def looks_like_name(s: str) -> bool:
+    if len(s) < 3 or not re.search(r"[A-Za-zÀ-ž]{2}", s) or NOT_A_NAME.search(s):
+        return False
+    letters = sum(ch.isalpha() for ch in s)
+    return letters >= 0.5 * len(s)
+
+
+def block_name(doc: Doc, b: Block) -> tuple[str, int, tuple[int, int], float] | None:
+    """The name in a party block: a "Name:" label's value, else its first name-like line."""
+    for i, s, e in b.lines:
+        text = doc.lines[i].text[s:e]
+        m = next((m for pat, _ in lx.NAME_LABEL for m in [pat.match(text)] if m), None)
+        if m is None:
+            continue
+        value = text[m.end() :].strip(" :")
+        if not value:
+            # "Name:" in one cell, the value in the next.
+            nxt = [c for c in doc.cells(i) if c.start >= e]
+            if not nxt:
+                continue
+            value, s, e = nxt[0].text, nxt[0].start, nxt[0].end
+        name = clean_name(value)
+        if looks_like_name(name):
+            return name, i, (s, e), 0.9
+    for k, (i, s, e) in enumerate(b.lines[:4]):
+        name = clean_name(doc.lines[i].text[s:e])
+        if looks_like_name(name) and not any(p.match(name) for p, _ in lx.NAME_LABEL):
+            score = 0.8 if lx.LEGAL_FORM.search(name) else 0.6
+            return name, i, (s, e), score - 0.05 * k
+    return None
+
+
+def parties(doc: Doc) -> dict[str, tuple[str, int, tuple[int, int], float]]:
+    """supplier_name / buyer_name → (value, line, span, strength 0..1)."""
+    out: dict[str, tuple[str, int, tuple[int, int], float]] = {}
+    for b in blocks(doc):
+        key = "supplier_name" if b.kind == "seller" else "buyer_name"
+        if key in out:
+            continue
+        got = block_name(doc, b)
+        if got:
+            out[key] = got
+    if "supplier_name" not in out:
+        buyer = out.get("buyer_name", ("",))[0].casefold()
+        got = _sender(doc, buyer)
+        if got:
+            out["supplier_name"] = got
+    return out
+
+
+def _sender(doc: Doc, buyer: str) -> tuple[str, int, tuple[int, int], float] | None:
+    """The seller without a heading: the sender line, a legal-form name near the top, or the footer."""
+    boiler = doc.boilerplate()
+    page1 = [i for i, ln in enumerate(doc.lines) if ln.page == doc.lines[0].page] if doc.lines else []
+    best: tuple[float, str, int, tuple[int, int]] | None = None
+    buyer_lines = {i for b in blocks(doc) if b.kind == "buyer" for i, _, _ in b.lines}
+    for rank, i in enumerate(page1):
+        if i in boiler or i in buyer_lines:
+            continue
+        ln = doc.lines[i]
+        for c in doc.cells(i):
+            parts = SEPARATORS.split(c.text)
+            name = clean_name(parts[0])
+            if not looks_like_name(name) or (buyer and name.casefold() == buyer):
+                continue
+            legal = bool(lx.LEGAL_FORM.search(name))
+            score = 0.0
+            if legal:
+                score += 3
+            if len(parts) >= 3:
+                score += 2  # "Acme GmbH | street | city": the return address
+            rel = doc.rel_y(i)
+            score += 1.5 * (1 - min(rel * 3, 1)) if rel < 0.5 else (0.8 if legal and rel > 0.8 else -1)
+            score -= 0.03 * rank
+            if not legal and len(parts) < 3:
+                score -= 1.5
+            if best is None or score > best[0]:
+                best = (score, name, i, (c.start, c.start + len(parts[0])))
+        del ln
+    if best and best[0] > 0.5:
+        score, name, i, span = best
+        return name, i, span, min(0.75, 0.3 + score / 10)
+    return None

@@ -1,0 +1,236 @@
+"""Invoice totals and the VAT breakdown, chosen jointly so that the arithmetic holds.
+
+Every money amount on the page gets a label: the words left of it on its line, or the column
+header above it. Labels sort amounts into gross / due / net / VAT candidates. The chosen
+(net, VAT, gross) triple maximises label evidence plus arithmetic agreement: net + VAT = gross,
+the VAT breakdown adds up to the VAT total and its bases to the net total, the lines add up to
+the net. VAT rows are found by their own arithmetic: base × rate = amount.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import lexicon as lx
+from .layout import Doc
+from .parsing import AMOUNT_RE, money, number_str, parse_amount
+
+CENT = Decimal("0.01")
+TOL = Decimal("0.011")
+MAX_PER_CLASS = 12
+
+
+@dataclass
+class Amount:
+    value: Decimal
+    line: int
+    span: tuple[int, int]
+    label: str
+    labelled_left: bool  # the label stands on the same line (not a column header)
+
+
+@dataclass
+class Totals:
+    total: Amount | None = None
+    subtotal: Amount | None = None
+    tax_total: Amount | None = None
+    tax_lines: list[dict] | None = None
+    agree: bool = False  # net + VAT = gross held
+    tax_seen: bool = False  # some amount on the page is labelled as VAT
+    scores: dict[str, float] | None = None
+
+
+def _money_tokens(text: str) -> list[tuple[int, int, Decimal, int]]:
+    """(start, end, value, decimals) for numbers with a decimal part of 1–2 digits."""
+    out = []
+    for m in AMOUNT_RE.finditer(text):
+        s = m.group(0)
+        dm = re.search(r"[.,](\d{1,2})-?$", s.strip())
+        if not dm:
+            continue
+        if re.match(r"\s*%", text[m.end() : m.end() + 2]):
+            continue
+        d = parse_amount(s)
+        if d is not None:
+            out.append((m.start(), m.end(), d, len(dm.group(1))))
+    return out
+
+
+def amounts(doc: Doc) -> list[Amount]:
+    boiler = doc.boilerplate()
+    out: list[Amount] = []
+    for i, ln in enumerate(doc.lines):
+        if i in boiler:
+            continue
+        toks = _money_tokens(ln.text)
+        prev_end = 0
+        for s, e, v, decimals in toks:
+            left = ln.text[prev_end:s]
+            prev_end = e
+            left_words = re.sub(r"[\d.,%€$£:()\-]+|\b[A-Z]{3}\b", " ", left)
+            if re.search(r"[A-Za-zÀ-ž]{2}", left_words):
+                out.append(Amount(v, i, (s, e), left.strip(), True))
+                continue
+            if decimals == 1:
+                continue
+            header = _header_above(doc, i, s, e)
+            if header:
+                out.append(Amount(v, i, (s, e), header, False))
+    return out
+
+
+def _header_above(doc: Doc, i: int, s: int, e: int) -> str | None:
+    """Text of the nearest cell above the amount's column (a table's header)."""
+    ln = doc.lines[i]
+    ws = ln.words_in(s, e)
+    if not ws:
+        return None
+    x0, x1 = ws[0].x0, ws[-1].x1
+    for j in range(i - 1, max(-1, i - 8), -1):
+        up = doc.lines[j]
+        if up.page != ln.page:
+            break
+        for c in doc.cells(j):
+            if c.x0 < x1 + 2 and c.x1 > x0 - 2 and re.search(r"[A-Za-zÀ-ž]{3}", c.text):
+                return c.text
+    return None
+
+
+def _label_score(label: str, lexicon: list[tuple[re.Pattern, float]]) -> float:
+    best = 0.0
+    for pat, w in lexicon:
+        m = pat.search(label)
+        if m:
+            # A label right before the amount is stronger than one far left of it.
+            best = max(best, w - min(2.0, (len(label) - m.end()) / 15))
+    return best
+
+
+def choose(doc: Doc, line_sum: Decimal | None = None) -> Totals:
+    found = amounts(doc)
+    n = max(len(doc.lines), 1)
+    classes: dict[str, list[tuple[float, Amount]]] = {"gross": [], "net": [], "tax": []}
+    for a in found:
+        if lx.NOT_A_TOTAL.search(a.label):
+            continue
+        g = max(_label_score(a.label, lx.GROSS), _label_score(a.label, lx.DUE) - 1.5)
+        nt = _label_score(a.label, lx.NET)
+        tx = _label_score(a.label, lx.TAX)
+        pos = 2.0 * a.line / n
+        if nt >= 8:  # "Total net", "Summe netto": the net words decide
+            g = 0.0
+        if tx and re.search(r"(?i)incl|inkl|ttc|brutto|gross", a.label):
+            tx = 0.0
+        if g and (nt >= g or (tx and tx >= g and not re.search(r"(?i)total|summe|betrag", a.label))):
+            g = 0.0 if nt >= g else g
+        if g > 0:
+            classes["gross"].append((g + pos, a))
+        if nt > 0:
+            classes["net"].append((nt + pos, a))
+        if tx > 0 and not re.search(r"(?i)\b(?:no|nr|id|number|reg)\b", a.label):
+            classes["tax"].append((tx + pos, a))
+    for k in classes:
+        classes[k] = sorted(classes[k], key=lambda c: c[0], reverse=True)[:MAX_PER_CLASS]
+    tax_rows = tax_breakdown(doc)
+    rows_tax = sum((r[2] for r in tax_rows), Decimal(0)) if tax_rows else None
+    rows_base = sum((r[1] for r in tax_rows), Decimal(0)) if tax_rows else None
+
+    best: tuple[float, Amount | None, Amount | None, Amount | None, bool] = (0.0, None, None, None, False)
+    grosses = [(0.0, None), *classes["gross"]]
+    nets = [(0.0, None), *classes["net"]]
+    taxes = [(0.0, None), *classes["tax"]]
+    for (gs, ga), (ns, na), (ts, ta) in itertools.product(grosses, nets, taxes):
+        if ga is None and na is None and ta is None:
+            continue
+        g = ga.value if ga else None
+        nv = na.value if na else None
+        t = ta.value if ta else None
+        if g is not None and ((nv is not None and nv > g > 0) or (t is not None and t > g > 0)):
+            continue
+        if ga is not None and na is not None and ga.line == na.line and ga.span == na.span:
+            continue
+        score = gs + ns * 0.8 + ts * 0.6
+        agree = False
+        if g is not None and nv is not None and t is not None:
+            if abs(nv + t - g) <= TOL:
+                score += 12
+                agree = True
+            else:
+                score -= 6
+        if rows_tax is not None and t is not None and abs(rows_tax - t) <= TOL:
+            score += 4
+        if rows_base is not None and nv is not None and abs(rows_base - nv) <= TOL:
+            score += 3
+        if line_sum is not None and nv is not None and abs(line_sum - nv) <= TOL:
+            score += 3
+        if score > best[0]:
+            best = (score, ga, na, ta, agree)
+    _score, ga, na, ta, agree = best
+    out = Totals(total=ga, subtotal=na, tax_total=ta, agree=agree, tax_seen=bool(classes["tax"]))
+    out.tax_lines = _tax_lines(tax_rows, ta.value if ta else None, na.value if na else None, doc)
+    return out
+
+
+def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
+    """Rows (rate, base, amount, line) where base × rate / 100 = amount, deduplicated."""
+    boiler = doc.boilerplate()
+    rows: list[tuple[Decimal, Decimal, Decimal, int]] = []
+    seen: set[tuple[Decimal, Decimal]] = set()
+    for i, ln in enumerate(doc.lines):
+        if i in boiler:
+            continue
+        t = ln.text
+        money_toks = [(s, e, v) for s, e, v, dec in _money_tokens(t) if dec == 2]
+        if len(money_toks) < 2:
+            continue
+        rates: list[tuple[Decimal, bool]] = []
+        for m in re.finditer(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)(\s*%)?(?![\d])", t):
+            r = parse_amount(m.group(1))
+            if r is not None and 0 <= r <= 30:
+                rates.append((r, bool(m.group(2))))
+        for (_s1, _e1, base), (_s2, _e2, amount) in itertools.permutations(money_toks, 2):
+            if base <= 0 or abs(amount) > abs(base):
+                continue
+            for r, explicit in rates:
+                if r == 0:
+                    ok = explicit and amount == 0
+                else:
+                    ok = amount != 0 and abs(base * r / 100 - amount) <= Decimal("0.01") + abs(
+                        base
+                    ) * Decimal("0.00001")
+                if ok:
+                    key = (r, amount)
+                    if key not in seen:
+                        seen.add(key)
+                        rows.append((r, base, amount, i))
+                    break
+    return rows
+
+
+def _tax_lines(
+    rows: list[tuple[Decimal, Decimal, Decimal, int]], tax: Decimal | None, net: Decimal | None, doc: Doc
+) -> list[dict] | None:
+    if rows:
+        # Keep one row per rate when the rows add up to the VAT total that way.
+        by_rate: dict[Decimal, tuple[Decimal, Decimal, Decimal, int]] = {}
+        for r in rows:
+            by_rate.setdefault(r[0], r)
+        chosen = list(by_rate.values())
+        if (
+            tax is not None
+            and abs(sum((r[2] for r in chosen), Decimal(0)) - tax) > TOL
+            and abs(sum((r[2] for r in rows), Decimal(0)) - tax) <= TOL
+        ):
+            chosen = rows
+        return [{"rate": number_str(r), "base": money(b), "amount": money(a)} for r, b, a, _ in chosen]
+    if tax is not None and net and net > 0:
+        # One rate: the rate printed somewhere as "19%" / "19 %" that turns the net into the VAT.
+        text = doc.text()
+        for m in re.finditer(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%", text):
+            r = parse_amount(m.group(1))
+            if r and abs(net * r / 100 - tax) <= Decimal("0.01"):
+                return [{"rate": number_str(r), "base": money(net), "amount": money(tax)}]
+    return None
