@@ -22,6 +22,8 @@ urlpatterns = [
     path("inbound-address/senders/", inbound_views.InboundSendersView.as_view(), name="inbound_senders"),
     path("bulk/", views.DocumentBulkView.as_view(), name="bulk"),
     path("<int:pk>/", views_review.DocumentReviewView.as_view(), name="review"),
+    path("<int:pk>/row/", views.DocumentRowView.as_view(), name="row"),
+    path("<int:pk>/state/", views.DocumentStateView.as_view(), name="state"),
     path("<int:pk>/record/", views_review.DocumentRecordView.as_view(), name="record"),
     path("<int:pk>/delete/", views_review.DocumentDeleteView.as_view(), name="delete"),
     path(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import F, Q, QuerySet
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -33,6 +33,8 @@ from envoice.exceptions import ApplicationError
 
 PAGE_SIZE = 50
 OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW)
+# Not read yet: lists and the upload page poll these until extraction has finished.
+READING = frozenset({S.RECEIVED, S.EXTRACTING})
 DONE = (S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
 
 LISTS: dict[str, dict[str, Any]] = {
@@ -130,6 +132,21 @@ def published_column(document, *, site_url: str) -> dict[str, str]:
     }
 
 
+def list_row(document, *, spec: dict[str, Any], site_url: str, recording_required: bool) -> dict[str, Any]:
+    """What a list row shows beside the document's columns; `pending` rows refresh themselves."""
+    problems = document_problems(
+        document, duplicate=bool(document.duplicate_of_id), recording_required=recording_required
+    )
+    return {
+        "doc": document,
+        "pending": document.status in READING,
+        "confidence": overall_confidence(document),
+        "problems": problems,
+        "problem_summary": problem_summary(problems),
+        "published": published_column(document, site_url=site_url) if spec.get("archive") else None,
+    }
+
+
 def _site_url(company) -> str:
     from scoro_sync.models import ScoroConnection
 
@@ -168,18 +185,9 @@ class DocumentListView(CompanyRequiredMixin, View):
         page = paginator.get_page(request.GET.get("page"))
         site_url = _site_url(request.company) if spec.get("archive") else ""
         recording = recording_required_for(request.company)
-        rows = []
-        for d in page.object_list:
-            problems = document_problems(d, duplicate=bool(d.duplicate_of_id), recording_required=recording)
-            rows.append(
-                {
-                    "doc": d,
-                    "confidence": overall_confidence(d),
-                    "problems": problems,
-                    "problem_summary": problem_summary(problems),
-                    "published": published_column(d, site_url=site_url) if spec.get("archive") else None,
-                }
-            )
+        rows = [
+            list_row(d, spec=spec, site_url=site_url, recording_required=recording) for d in page.object_list
+        ]
         can_code = role_can(request.membership.role, "documents.code")
         params = request.GET.copy()
         params.pop("page", None)
@@ -215,6 +223,49 @@ class DocumentListView(CompanyRequiredMixin, View):
 
             context["reports"] = expense_report_list(membership=request.membership)[:10]
         return render(request, self.template_name, context)
+
+
+class DocumentRowView(CompanyRequiredMixin, View):
+    """GET one list row again (htmx polls rows whose document is still being read)."""
+
+    def get(self, request, pk: int):
+        list_name = request.GET.get("list", "inbox")
+        spec = LISTS.get(list_name, LISTS["inbox"])
+        document = get_object_or_404(
+            document_queryset_for(membership=request.membership)
+            .select_related("supplier", "project", "assigned_to", "tax_rate")
+            .prefetch_related(*LIST_PREFETCH),
+            pk=pk,
+        )
+        site_url = _site_url(request.company) if spec.get("archive") else ""
+        row = list_row(
+            document, spec=spec, site_url=site_url, recording_required=recording_required_for(request.company)
+        )
+        can_code = role_can(request.membership.role, "documents.code")
+        context = {
+            "row": row,
+            "d": document,
+            "spec": spec,
+            "list_name": list_name,
+            "bulk": spec.get("bulk") and can_code,
+        }
+        return render(request, "documents/_row.html", context)
+
+
+class DocumentStateView(CompanyRequiredMixin, View):
+    """GET a document's reading state for the upload list: polled (htmx) until it has been read."""
+
+    def get(self, request, pk: int):
+        document = get_object_or_404(
+            document_queryset_for(membership=request.membership).prefetch_related(*LIST_PREFETCH), pk=pk
+        )
+        problems = [] if document.status in READING else document_problems(document)
+        context = {
+            "d": document,
+            "pending": document.status in READING,
+            "problem_summary": problem_summary(problems),
+        }
+        return render(request, "documents/_state.html", context)
 
 
 class DocumentBulkView(CompanyRequiredMixin, View):

@@ -84,4 +84,6 @@ class DocumentSummarySerializer(serializers.ModelSerializer):
         return {
             "self": build(reverse("api-document-detail", args=[obj.pk])),
             "file": build(reverse("api-document-file", args=[obj.pk])),
+            # The review page in the browser, where the document's state and problems show.
+            "review": build(reverse("documents:review", args=[obj.pk])),
         }

@@ -26,9 +26,35 @@
 
     function updateSummary() {
       var waiting = queue.length + running;
+      var read = list.querySelectorAll("[data-read]").length;
       summary.textContent = counts.done + " uploaded" + (counts.failed ? ", " + counts.failed + " failed" : "") +
-        (waiting ? ", " + waiting + " in progress" : "");
+        (waiting ? ", " + waiting + " in progress" : "") +
+        (counts.done ? " · " + read + " of " + counts.done + " read" : "");
     }
+
+    // After the upload, the file's state comes from the server (documents/_state.html), which
+    // polls itself with htmx until the document has been read.
+    function followDocument(job, body) {
+      var name = job.item.querySelector(".name");
+      var link = document.createElement("a");
+      link.href = (body.links && body.links.review) || ("/documents/" + body.id + "/");
+      link.textContent = job.file.name;
+      link.dataset.testid = "upload-link";
+      name.textContent = "";
+      name.appendChild(link);
+      var current = job.item.querySelector(".state");
+      var next = document.createElement("span");
+      next.className = "state";
+      next.textContent = body.duplicate_of ? "Uploaded — duplicate of #" + body.duplicate_of : "Uploaded";
+      if (window.htmx && root.dataset.stateUrl) {
+        next.setAttribute("hx-get", root.dataset.stateUrl.replace("/0/", "/" + body.id + "/"));
+        next.setAttribute("hx-trigger", "load");
+        next.setAttribute("hx-swap", "outerHTML");
+      }
+      current.replaceWith(next);
+      if (window.htmx) { window.htmx.process(next); }
+    }
+    document.addEventListener("htmx:load", updateSummary);
 
     function add(files) {
       Array.prototype.forEach.call(files, function (file) {
@@ -106,9 +132,9 @@
         if (xhr.status === 201) {
           bar.value = 100;
           job.item.className = "done";
-          state(job, body.duplicate_of ? "Uploaded — duplicate of #" + body.duplicate_of : "Uploaded");
           job.item.dataset.documentId = body.id;
           counts.done += 1;
+          followDocument(job, body);
           finished();
         } else if (xhr.status >= 500 || xhr.status === 429 || xhr.status === 0) {
           transient("Server busy (" + xhr.status + ")");

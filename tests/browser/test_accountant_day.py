@@ -47,3 +47,22 @@ def test_inbox_row_shows_the_review_screens_problems(
     )
     assert page.get_by_test_id("problem-invoice_number").count() == 1
     screenshot(page, "2-review-problems")
+
+
+def test_inbox_rows_update_in_place_while_a_document_is_read(
+    page, live_server, screenshot, company, accountant
+):
+    from documents.state import transition
+
+    arriving = make_document(company, status="received", fields={"invoice_number": "LIVE-1"})
+    login(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/documents/")
+    row = page.locator(f"tr[data-href='/documents/{arriving.pk}/']")
+    assert row.get_attribute("data-status") == "received"
+    screenshot(page, "1-received")
+    transition(arriving, "finish_extraction", actor_label="extraction")
+    page.locator(f"tr[data-href='/documents/{arriving.pk}/'][data-status='to_review']").wait_for()
+    assert page.url.endswith("/documents/")  # no reload: the row was replaced in place
+    assert row.get_by_test_id("problems").inner_text() == "Coding missing"
+    assert row.get_attribute("hx-get") is None  # read: it stops polling
+    screenshot(page, "2-read-in-place")

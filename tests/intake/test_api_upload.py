@@ -35,6 +35,7 @@ def test_upload_each_accepted_type(upload, accountant, company, name, data, cont
     assert body["page_count"] == pages
     assert body["links"]["file"].endswith(f"/api/v1/documents/{body['id']}/file/")
     assert body["links"]["self"].endswith(f"/api/v1/documents/{body['id']}/")
+    assert body["links"]["review"] == f"http://testserver/documents/{body['id']}/"
     document = Document.objects.get(pk=body["id"])
     assert document.company == company
     assert document.uploaded_by == accountant

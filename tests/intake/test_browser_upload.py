@@ -39,11 +39,22 @@ def test_drag_and_drop_two_files_then_inbox(transactional_db, live_server, page,
     ]
     page.evaluate(DROP_FILES_JS, {"files": files})
     page.wait_for_function("document.querySelectorAll('[data-list] li.done').length === 2")
-    screenshot(page, "1-uploaded")
     assert page.locator("[data-list] li.done progress").evaluate_all("bars => bars.map(b => b.value)") == [
         100,
         100,
     ]
+    # Each file links to its document and shows its state until it has been read (htmx polling).
+    page.locator("[data-summary]").get_by_text("2 of 2 read").wait_for()
+    from documents.models import Document
+
+    links = page.get_by_test_id("upload-link")
+    expected = {d.filename: f"/documents/{d.pk}/" for d in Document.objects.all()}
+    assert {links.nth(i).inner_text(): links.nth(i).get_attribute("href") for i in range(2)} == {
+        name: f"{live_server.url}{path}" for name, path in expected.items()
+    }
+    states = page.get_by_test_id("upload-state").all_inner_texts()
+    assert len(states) == 2 and all(s.startswith("Read · ") for s in states), states
+    screenshot(page, "1-uploaded")
 
     page.goto(f"{live_server.url}/documents/")
     table = page.get_by_test_id("document-list")
