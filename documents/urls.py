@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents import views, views_expenses, views_intake, views_review
+from documents import views, views_einvoice, views_expenses, views_intake, views_review
 from inbound import views as inbound_views
 
 app_name = "documents"
@@ -31,6 +31,12 @@ urlpatterns = [
     ),
     path("<int:pk>/pages/<int:number>/", views_review.DocumentPageImageView.as_view(), name="page_image"),
     path("<int:pk>/original/", views_review.DocumentOriginalInlineView.as_view(), name="original_inline"),
+    path("<int:pk>/einvoice/", views_einvoice.DocumentEInvoiceView.as_view(), name="einvoice"),
+    path(
+        "<int:pk>/embedded/<str:key>/",
+        views_einvoice.DocumentEmbeddedFileView.as_view(),
+        name="embedded_file",
+    ),
     path("reports/", views_expenses.ExpenseReportListView.as_view(), name="reports"),
     path("reports/archive/", views_expenses.ExpenseReportListView.as_view(), name="reports_archive"),
     path("reports/new/", views_expenses.ExpenseReportCreateView.as_view(), name="report_new"),

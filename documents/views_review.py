@@ -29,6 +29,7 @@ from documents.coding import (
     recording_problems,
     recording_required_for,
 )
+from documents.einvoice_view import einvoice_view_for, embedded_files_for
 from documents.models import Document, DocumentPage
 from documents.problems import document_problems, problems_by_field
 from documents.review import (
@@ -168,6 +169,8 @@ class DocumentReviewView(CompanyRequiredMixin, View):
         ]
         last_run = document.extraction_runs.order_by("-id").only("hints_explanation").first()
         return {
+            "einvoice": einvoice_view_for(document),
+            "embedded_files": embedded_files_for(document),
             "title": str(document),
             "document": document,
             "learned": last_run.hints_explanation if last_run else "",
@@ -263,14 +266,26 @@ class DocumentPageImageView(CompanyRequiredMixin, View):
 
 @method_decorator(xframe_options_sameorigin, name="dispatch")
 class DocumentOriginalInlineView(CompanyRequiredMixin, View):
-    """The original shown inside the review page (PDF viewer, image); only PDFs and images."""
+    """The original: shown inside the review page when it is a PDF or an image, downloaded otherwise
+    (an XML e-invoice is the sender's file, byte for byte, never rendered by the browser)."""
 
     def get(self, request, pk: int):
         document = _document(request, pk)
-        if not (document.is_pdf or document.content_type in INLINE_IMAGES):
-            raise Http404
-        response = FileResponse(document.original.open("rb"), content_type=document.content_type)
-        response["Content-Disposition"] = "inline"
+        inline = document.is_pdf or document.content_type in INLINE_IMAGES
+        try:
+            original = document.original.open("rb")
+        except (OSError, ValueError):
+            raise Http404 from None
+        response = FileResponse(
+            original,
+            content_type=document.content_type or "application/octet-stream",
+            as_attachment=not inline,
+            filename=document.filename,
+        )
+        if inline:
+            response["Content-Disposition"] = "inline"
+        else:
+            response["Content-Security-Policy"] = "sandbox"
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response

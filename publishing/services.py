@@ -35,6 +35,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,6 +44,7 @@ from audit.services import audit_record
 from bookkeeping.models import Contact, ScoroUser
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType, ExpenseReportStatus
+from documents.einvoice_view import embedded_files_for
 from documents.models import Document, ExpenseReport
 from documents.state import transition
 from envoice.exceptions import ApplicationError, InvalidTransition, ValidationFailed
@@ -825,8 +827,8 @@ def _store_created(
 
 # --------------------------------------------------------------------------------------------- files
 def _attachments(attempt: PublishAttempt, connection: ScoroConnection) -> list[tuple[str, str, Any]]:
-    """(key, file name, file field) of what goes to the Scoro document's Files: each original, and with
-    "Publish all attachments" on every extra attachment too."""
+    """(key, file name, file) of what goes to the Scoro document's Files: each original, and with
+    "Publish all attachments" on every extra attachment and every file embedded in the e-invoice too."""
     documents = [attempt.document] if attempt.document_id else _report_receipts(attempt.expense_report)
     out = []
     for document in documents:
@@ -837,6 +839,11 @@ def _attachments(attempt: PublishAttempt, connection: ScoroConnection) -> list[t
         if connection.publish_attachments:
             for extra in Attachment.objects.filter(document=document):
                 out.append((f"attachment:{extra.pk}:{extra.sha256[:16]}", extra.filename, extra.file))
+            # Supporting files embedded in an e-invoice (type-checked and size-capped by the reader).
+            for embedded in embedded_files_for(document):
+                if embedded.content is not None:
+                    key = f"embedded:{document.pk}:{embedded.sha256[:16]}"
+                    out.append((key, embedded.name, ContentFile(embedded.content, name=embedded.name)))
     return out
 
 
@@ -1066,8 +1073,6 @@ def attachment_add(
     *, document: Document, name: str, content: bytes, content_type: str = "", actor
 ) -> Attachment:
     """An extra file for `document` (published to Scoro with "Publish all attachments" on)."""
-    from django.core.files.base import ContentFile
-
     attachment = Attachment(
         company_id=document.company_id,
         document=document,

@@ -1,0 +1,70 @@
+"""Reads for the readable view of a structured e-invoice and the files embedded in it.
+
+The XML is the original's own bytes, parsed on demand with the engine's hardened parser (nothing derived is
+stored: the original stays the single source). Callers pass a document already scoped to the member's
+company (`documents.selectors.document_queryset_for`), so embedded files are company-scoped like the
+document itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from documents.models import Document
+from extraction.einvoice_view import InvoiceView, embedded_files, read_view
+from extraction.einvoice_view.attachments import EmbeddedFile
+from extraction.engine.result import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+XML_TYPES = frozenset({"application/xml", "text/xml"})
+
+
+def is_xml(document: Document) -> bool:
+    return document.content_type in XML_TYPES
+
+
+def carries_einvoice(document: Document) -> bool:
+    """An XML file, or a PDF the extractor read as a ZUGFeRD / Factur-X e-invoice."""
+    return is_xml(document) or (document.is_pdf and document.extraction_source == "einvoice_pdf")
+
+
+def _original_bytes(document: Document) -> bytes | None:
+    try:
+        with document.original.open("rb") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        logger.warning("original of document %s is missing", document.pk)
+        return None
+
+
+def einvoice_view_for(document: Document) -> InvoiceView | None:
+    """The readable view, or None when the document is not an e-invoice we can show."""
+    if not carries_einvoice(document):
+        return None
+    data = _original_bytes(document)
+    if data is None:
+        return None
+    try:
+        return read_view(data)
+    except ExtractionError as error:
+        logger.info("no readable view for document %s: %s", document.pk, error)
+        return None
+
+
+def embedded_files_for(document: Document) -> list[EmbeddedFile]:
+    """Supporting files the e-invoice carries (refused ones included, with the reason)."""
+    if not carries_einvoice(document):
+        return []
+    data = _original_bytes(document)
+    if data is None:
+        return []
+    try:
+        return embedded_files(data)
+    except ExtractionError:
+        return []
+
+
+def embedded_file(document: Document, key: str) -> EmbeddedFile | None:
+    """One offered (not refused) embedded file by its key."""
+    return next((f for f in embedded_files_for(document) if f.key == key and f.content is not None), None)

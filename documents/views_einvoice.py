@@ -1,0 +1,44 @@
+"""The readable, printable view of an XML e-invoice, and downloads of the files embedded in it."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.views import View
+
+from accounts.views_mixins import CompanyRequiredMixin
+from documents.einvoice_view import einvoice_view_for, embedded_file, embedded_files_for
+from documents.selectors import document_queryset_for
+
+
+def _document(request, pk: int):
+    return get_object_or_404(document_queryset_for(membership=request.membership), pk=pk)
+
+
+class DocumentEInvoiceView(CompanyRequiredMixin, View):
+    """The e-invoice rendered as a page a person can read and print."""
+
+    def get(self, request, pk: int):
+        document = _document(request, pk)
+        einvoice = einvoice_view_for(document)
+        if einvoice is None:
+            raise Http404
+        context = {"document": document, "einvoice": einvoice, "embedded_files": embedded_files_for(document)}
+        return render(request, "documents/einvoice_print.html", context)
+
+
+class DocumentEmbeddedFileView(CompanyRequiredMixin, View):
+    """A supporting file embedded in the e-invoice, always as a download (never rendered by the browser)."""
+
+    def get(self, request, pk: int, key: str):
+        document = _document(request, pk)
+        found = embedded_file(document, key)
+        if found is None:
+            raise Http404
+        response = HttpResponse(found.content, content_type=found.content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=found.name)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

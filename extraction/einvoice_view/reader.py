@@ -1,0 +1,103 @@
+"""Entry points: find the e-invoice in the bytes (XML, an envelope around it, or a PDF carrying it)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pypdf
+
+from extraction.engine.einvoice import _unwrap_finvoice, detect_kind
+from extraction.engine.result import ExtractionError
+from extraction.engine.xmlsafe import parse_xml
+
+from . import attachments, cii, finvoice, ubl
+from .attachments import EmbeddedFile
+from .model import InvoiceView
+
+_READERS = {"ubl": ubl.read, "cii": cii.read, "finvoice": finvoice.read}
+# Names ZUGFeRD / Factur-X / XRechnung give the invoice XML inside a PDF, most specific first.
+_INVOICE_NAMES = ("factur-x", "zugferd", "xrechnung", "ubl", "invoice")
+
+
+def _locate(root: Any) -> tuple[str | None, Any]:
+    """The e-invoice element: the root itself or one inside an envelope (Peppol SBDH, SOAP)."""
+    kind = detect_kind(root)
+    if kind:
+        return kind, root
+    for el in root.iter("*"):
+        kind = detect_kind(el)
+        if kind:
+            return kind, el
+    return None, root
+
+
+def _invoice_element(data: bytes) -> tuple[str, Any]:
+    try:
+        kind, el = _locate(parse_xml(data))
+    except ExtractionError:
+        kind, el = None, None
+    if kind is None:
+        # A Finvoice behind its bank routing SOAP envelope: two XML documents in one file.
+        inner = _unwrap_finvoice(data)
+        if inner is not None:
+            kind, el = _locate(parse_xml(inner))
+    if kind is None:
+        if el is None:
+            parse_xml(data)  # re-raise the parser's own reason
+        raise ExtractionError("This XML is not an e-invoice we can show")
+    return kind, el
+
+
+def _is_pdf(data: bytes) -> bool:
+    return data[:1024].find(b"%PDF") >= 0
+
+
+def _pdf_attachments(data: bytes) -> dict[str, list[bytes]]:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractionError("Encrypted PDF")
+        return dict(reader.attachments)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # pypdf raises many types on damaged files
+        raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
+
+
+def _pdf_invoice(files: dict[str, list[bytes]]) -> tuple[bytes, str, Any] | None:
+    candidates = [
+        (name, blob) for name, blobs in files.items() for blob in blobs if name.lower().endswith(".xml")
+    ]
+    candidates.sort(key=lambda nb: next((i for i, p in enumerate(_INVOICE_NAMES) if p in nb[0].lower()), 99))
+    for _name, blob in candidates:
+        try:
+            kind, el = _invoice_element(blob)
+        except ExtractionError:
+            continue
+        return blob, kind, el
+    return None
+
+
+def read_view(data: bytes) -> InvoiceView:
+    """The readable view of an XML e-invoice, or of the e-invoice XML a PDF carries."""
+    if _is_pdf(data):
+        found = _pdf_invoice(_pdf_attachments(data))
+        if found is None:
+            raise ExtractionError("This PDF carries no e-invoice XML")
+        _blob, kind, el = found
+    else:
+        kind, el = _invoice_element(data)
+    return _READERS[kind](el)
+
+
+def embedded_files(data: bytes) -> list[EmbeddedFile]:
+    """Supporting files of an e-invoice: base64 in its XML and, for a PDF, the files beside the XML."""
+    if _is_pdf(data):
+        files = _pdf_attachments(data)
+        found = _pdf_invoice(files)
+        in_xml = attachments.from_xml(found[2]) if found else []
+        beside = attachments.from_pdf(files, skip=found[0] if found else None, start=len(in_xml) + 1)
+        return attachments.capped(in_xml + beside)
+    _kind, el = _invoice_element(data)
+    return attachments.capped(attachments.from_xml(el))

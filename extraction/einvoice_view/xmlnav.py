@@ -1,0 +1,92 @@
+"""Namespace-agnostic navigation over a parsed e-invoice (CII D16B vs ZUGFeRD 1.0, UBL 2.x namespaces
+differ; the local element names carry the meaning)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+
+from extraction.engine.xmlsafe import local
+
+from .model import Cell
+
+
+@lru_cache(maxsize=1024)
+def _compiled(path: str) -> etree.XPath:
+    parts = []
+    for seg in path.split("/"):
+        if seg in ("", ".", "..") or seg.startswith("@"):
+            parts.append(seg)
+        else:
+            parts.append(f"*[local-name()='{seg}']")
+    xp = "/".join(parts)
+    if not path.startswith((".", "/")):
+        xp = "./" + xp
+    return etree.XPath(xp)
+
+
+def all_of(el: Any, path: str) -> list:
+    if el is None:
+        return []
+    return [n for n in _compiled(path)(el) if isinstance(n, etree._Element)]
+
+
+def first(el: Any, *paths: str) -> Any:
+    # Explicit None checks: an lxml element without children is falsy.
+    for path in paths:
+        found = all_of(el, path)
+        if found:
+            return found[0]
+    return None
+
+
+def clean(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def text(el: Any, *paths: str) -> str:
+    """The first non-empty text among `paths` (whitespace collapsed), or ""."""
+    if el is None:
+        return ""
+    if not paths:
+        return clean(el.text)
+    for path in paths:
+        for node in all_of(el, path):
+            value = clean(node.text)
+            if value:
+                return value
+    return ""
+
+
+def multiline(el: Any, path: str) -> list[str]:
+    """Texts of every `path` element, keeping the line breaks a note was written with."""
+    out = []
+    for node in all_of(el, path):
+        lines = [" ".join(line.split()) for line in (node.text or "").splitlines()]
+        value = "\n".join(line for line in lines if line)
+        if value:
+            out.append(value)
+    return out
+
+
+def path_of(el: Any) -> str:
+    """/Root/Child/... in local names: the form the extractor's provenance uses."""
+    names = []
+    while el is not None:
+        names.append(local(el.tag))
+        el = el.getparent()
+    return "/" + "/".join(reversed(names))
+
+
+def cell(el: Any, *paths: str, fmt=None) -> Cell | None:
+    """The first non-empty element among `paths` as a Cell (formatted with `fmt`), or None."""
+    if el is None:
+        return None
+    for path in paths:
+        for node in all_of(el, path):
+            value = clean(node.text)
+            if value:
+                return Cell(fmt(value) if fmt else value, path_of(node))
+    return None

@@ -1,0 +1,143 @@
+"""The readable view on the review screen, the printable page, "Open original" and embedded-file downloads,
+for real dev e-invoices uploaded and read by the real pipeline; another company's document is not found."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from extraction.services import extraction_run
+from tests.einvoice_view.conftest import dev_file
+from tests.factories import DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+FIELDS_SHOWN = (
+    "supplier_name",
+    "supplier_vat_no",
+    "invoice_number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "total",
+    "subtotal",
+    "tax_total",
+    "iban",
+    "po_number",
+)
+
+
+def _uploaded(company, name: str):
+    """The dev file stored as intake stores it (the intake gate itself is tested elsewhere), then read by
+    the real extraction pipeline."""
+    content_type = "application/pdf" if name.endswith(".pdf") else "application/xml"
+    document = DocumentFactory(
+        company=company, content=dev_file(name), filename=name, content_type=content_type, status="received"
+    )
+    return extraction_run(document_id=document.pk)
+
+
+def _xml_paths(content: bytes) -> set[str]:
+    return set(re.findall(r'data-xml-path="([^"]+)"', content.decode()))
+
+
+@pytest.mark.parametrize(
+    "name", ["zfc__CII_EN16931_Rabatte.cii.xml", "xrt__standard_01.15a-INVOICE_ubl.xml", "finvgs__1.2.xml"]
+)
+def test_review_page_shows_the_einvoice_and_every_read_field_has_a_rendered_place(
+    client, company, accountant, name
+):
+    document = _uploaded(company, name)
+    assert document.extraction_source == "einvoice_xml"
+    client.force_login(accountant)
+    page = client.get(f"/documents/{document.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="einvoice"' in text and "has no page image" not in text
+    assert html.escape(document.supplier_name) in text
+    rendered = _xml_paths(page.content)
+    # The provenance highlight needs the element each header field was read from on the page.
+    read = {
+        f: p["xml_path"]
+        for f, p in document.provenance.items()
+        if f in FIELDS_SHOWN and isinstance(p, dict) and p.get("xml_path")
+    }
+    assert read, "the extractor gave XML provenance"
+    missing = {f: p for f, p in read.items() if p not in rendered}
+    assert not missing
+
+
+def test_printable_page_and_original_download(client, company, accountant):
+    data = dev_file("zfc__UBL_EN16931_Rabatte.ubl.xml")
+    document = _uploaded(company, "zfc__UBL_EN16931_Rabatte.ubl.xml")
+    client.force_login(accountant)
+    page = client.get(f"/documents/{document.pk}/einvoice/")
+    assert page.status_code == 200
+    assert b"css/einvoice.css" in page.content and b'data-testid="print"' in page.content
+    assert b'data-testid="einvoice-lines"' in page.content and b'data-testid="einvoice-vat"' in page.content
+    original = client.get(f"/documents/{document.pk}/original/")
+    assert original.status_code == 200
+    assert b"".join(original.streaming_content) == data
+    assert original["Content-Disposition"].startswith("attachment")
+    assert original["X-Content-Type-Options"] == "nosniff"
+
+
+def test_api_file_link_serves_the_xml_bytes(company, accountant, api_client_for):
+    data = dev_file("xrt__standard_01.04a-INVOICE_uncefact.xml")
+    document = _uploaded(company, "xrt__standard_01.04a-INVOICE_uncefact.xml")
+    response = api_client_for(accountant).get(f"/api/v1/documents/{document.pk}/file/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+
+
+def test_embedded_attachment_is_listed_and_downloads_as_a_file(client, company, accountant):
+    document = _uploaded(company, "xrt__standard_01.15a-INVOICE_ubl.xml")
+    client.force_login(accountant)
+    page = client.get(f"/documents/{document.pk}/")
+    assert b'data-testid="embedded-files"' in page.content
+    links = re.findall(rf'href="(/documents/{document.pk}/embedded/[0-9a-f]+/)"', page.content.decode())
+    assert len(links) == 1
+    download = client.get(links[0])
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/documents/{document.pk}/embedded/{'0' * 32}/").status_code == 404
+
+
+def test_facturx_pdf_offers_the_einvoice_view_beside_its_pages(client, company, accountant):
+    document = _uploaded(company, "zf24__EN16931_Elektron_Anlage_XML.pdf")
+    assert document.extraction_source == "einvoice_pdf"
+    client.force_login(accountant)
+    page = client.get(f"/documents/{document.pk}/")
+    assert b'id="einvoice-sheet"' in page.content
+    assert len(re.findall(rb'data-testid="embedded-download"', page.content)) == 2
+    assert client.get(f"/documents/{document.pk}/einvoice/").status_code == 200
+
+
+def test_other_company_gets_not_found_everywhere(client, company, other_user, accountant):
+    document = _uploaded(company, "xrt__standard_01.15a-INVOICE_ubl.xml")
+    client.force_login(accountant)
+    (link,) = re.findall(
+        rf'href="(/documents/{document.pk}/embedded/[0-9a-f]+/)"',
+        client.get(f"/documents/{document.pk}/").content.decode(),
+    )
+    client.force_login(other_user)
+    for url in (
+        f"/documents/{document.pk}/",
+        f"/documents/{document.pk}/einvoice/",
+        f"/documents/{document.pk}/original/",
+        link,
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_pdf_without_einvoice_has_no_readable_view(client, company, accountant):
+    document = extraction_run(
+        document_id=DocumentFactory(company=company, content=dev_file("i2d__QualityHosting.pdf")).pk
+    )
+    client.force_login(accountant)
+    assert client.get(f"/documents/{document.pk}/einvoice/").status_code == 404
+    assert b'id="einvoice-sheet"' not in client.get(f"/documents/{document.pk}/").content
