@@ -1,7 +1,7 @@
 """Project-wide fixtures.
 
 Tests run against PostgreSQL and Redis (`make test` points DATABASE_URL / REDIS_URL at them).
-Celery runs tasks eagerly here unless a test starts the real worker (tests/e2e).
+Celery runs tasks eagerly here unless a test starts the real worker (tests/lifecycle, tests/publishing).
 """
 
 import importlib.util
@@ -14,6 +14,23 @@ pytest_plugins = [
     for p in ("tests.sandbox_fixtures", "tests.browser_fixtures", "tests.worker_fixtures")
     if importlib.util.find_spec(p)
 ]
+
+
+# Tests that use these fixtures carry the marker even where the module forgot it, so
+# `make test-fast` (-m "not browser and not e2e and not slow") never starts a browser or a worker.
+MARKER_BY_FIXTURE = {
+    "page": "browser",
+    "browser": "browser",
+    "celery_worker": "e2e",
+    "celery_workers": "e2e",
+    "broker_mode": "e2e",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & MARKER_BY_FIXTURE.keys():
+            item.add_marker(MARKER_BY_FIXTURE[fixture])
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,16 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import DocumentFactory, MembershipFactory
+from tests import factories
+from tests.factories import MembershipFactory
 
 
 @pytest.fixture
 def make_document(company, accountant):
-    def make(total="6000.00", **kwargs):
+    """make_document(total=..., **columns) → a purchase invoice coded by hand, in review."""
+
+    def make(total="6000.00", **columns):
         defaults = {
-            "company": company,
-            "status": "to_review",
             "type": "purchase_invoice",
             "supplier_name": "Big Supplier OÜ",
             "invoice_number": "INV-1",
@@ -18,7 +19,7 @@ def make_document(company, accountant):
             "total": Decimal(total) if total is not None else None,
             "uploaded_by": accountant,
         }
-        return DocumentFactory(**{**defaults, **kwargs})
+        return factories.make_document(company, extracted=False, **{**defaults, **columns})
 
     return make
 

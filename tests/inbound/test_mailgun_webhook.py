@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.selectors import audit_trail_for
 from documents.models import Document
 from inbound.models import InboundMessage
-from tests.intake import samples
+from tests import samples
 from tests.mailgun import signed_mailgun_fields
 
 pytestmark = pytest.mark.django_db

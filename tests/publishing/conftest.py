@@ -12,12 +12,11 @@ import pytest
 from django.utils import timezone
 
 from bookkeeping.models import Dimension, DimensionGroup
-from documents.models import DocumentLine
 from documents.state import transition
 from scoro_sync.models import ScoroConnection
+from tests import factories
 from tests.factories import (
     ContactFactory,
-    DocumentFactory,
     FinanceAccountFactory,
     ProjectFactory,
     TaxRateFactory,
@@ -67,11 +66,9 @@ def coding(company):
 def make_document(company, coding, accountant):
     """make_document(type=..., lines=[...], recorded=True, **fields) → a document in "ready"."""
 
-    def make(*, type="purchase_invoice", lines=None, recorded=True, ready=True, **kwargs):
+    def make(*, type="purchase_invoice", lines=(), recorded=True, ready=True, **kwargs):
         values = {
-            "company": company,
             "type": type,
-            "status": "to_review",
             "supplier": coding.supplier,
             "project": coding.project,
             "finance_account": coding.account,
@@ -88,10 +85,8 @@ def make_document(company, coding, accountant):
             "uploaded_by": accountant,
         }
         values.update(kwargs)
-        document = DocumentFactory(**values)
+        document = factories.make_document(company, lines=lines, extracted=False, **values)
         document.dimensions.add(coding.dimension)
-        for position, line in enumerate(lines or []):
-            DocumentLine.objects.create(document=document, position=position, **line)
         if recorded:
             document.recorded_at = timezone.now()
             document.recorded_by = accountant

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from envoice.exceptions import ValidationFailed
 from rules.models import Rule
 from rules.services import rule_build, rule_preview, rule_save, rules_apply
-from tests.review.helpers import make_document
+from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db
 
