@@ -20,7 +20,7 @@ from .parsing import find_dates
 
 # Between a label and its value: punctuation, a type code "(380)", a stray "Nr."/"No.".
 FILLER_RE = re.compile(
-    r"(?:[\s:.#\-–=|/]|\(\d{1,4}\)|\b(?:nr|no|n°|nº|nummer|number|num|numéro|numero|número)\b\.?)*", re.I
+    r"(?:[\s:.#\-–=|/)]|\(\d{1,4}\)|\b(?:nr|no|n°|nº|nummer|number|num|numéro|numero|número)\b\.?)*", re.I
 )
 ID_RE = re.compile(r"[A-Z0-9][A-Z0-9\-/_.]*", re.I)
 VAT_RE = re.compile(r"\b([A-Z]{2}\s?(?:[0-9A-Z][\s.]?){7,13}[0-9A-Z])\b")
@@ -34,6 +34,11 @@ OTHER_DATE_BEFORE = re.compile(
 )
 OTHER_DATE_AFTER = re.compile(
     r"(?i)^\s*(?:of\s*)?(?:order|delivery|supply|due|shipment|service|livraison|commande)"
+)
+
+# A weak label ("vom", "du", "Nr.") that follows a reference to another document.
+WEAK_LABEL_CONTEXT = re.compile(
+    r"(?i)bestell|order|liefer|delivery|auftrag|commande|pedido|ordine|zamów|tilaus|tellimus|referen|vertrag|contract"
 )
 
 
@@ -55,7 +60,9 @@ def parse_id(text: str) -> tuple[Any, int, int] | None:
     if not m:
         return None
     val = m.group(0).rstrip(".-/_")
-    if not re.search(r"\d", val) or len(val) < 2 or find_dates(val):
+    if not re.search(r"\d", val) or len(val) < 2:
+        return None
+    if any(s == 0 and e == len(val) for s, e, _, _ in find_dates(val)):  # the whole token is a date
         return None
     if re.fullmatch(r"\d{1,3}[.,]\d{2}", val):  # an amount, not an id
         return None
@@ -85,7 +92,7 @@ def parse_vat(text: str) -> tuple[Any, int, int] | None:
         return None
     raw = m.group(1).strip()
     compact = re.sub(r"[\s.]", "", raw)
-    if vat_status(compact) is False or not re.search(r"\d{6}", compact) or valid_iban(compact):
+    if not re.search(r"\d{6}", compact) or valid_iban(compact):
         return None
     return compact, m.start(1), m.start(1) + len(raw)
 
@@ -126,13 +133,19 @@ def label_candidates(
                     continue
                 if reject_after is not None and reject_after.search(ln.text[m.end() :]):
                     continue
+                if weight <= 4 and WEAK_LABEL_CONTEXT.search(before):
+                    continue
                 taken.append(m.span())
                 skip = FILLER_RE.match(ln.text, m.end())
                 vstart = skip.end() if skip else m.end()
                 got = parse(ln.text[vstart:])
                 if got is not None:
                     val, s, e = got
-                    out.append(Candidate(field, val, weight + 3, i, (vstart + s, vstart + e), "right"))
+                    score = weight + 3
+                    first = doc.cells(i)[0]
+                    if cell is not None and cell is not first and first.text.rstrip().endswith(":"):
+                        score -= 4  # inside the value of another label ("Payment reference: Invoice no. X")
+                    out.append(Candidate(field, val, score, i, (vstart + s, vstart + e), "right"))
                     continue
                 rest_of_cell = ln.text[vstart : cell.end if cell else len(ln.text)].strip()
                 if not below or len(rest_of_cell) > 3:
@@ -161,12 +174,12 @@ def best(cands: list[Candidate], key: Callable[[Any], Any] = lambda v: v) -> tup
         by_value.setdefault(key(c.value), []).append(c)
     ranked = sorted(
         by_value.values(),
-        key=lambda cs: (max(c.score for c in cs) + 0.5 * (len(cs) - 1), -min(c.line for c in cs)),
+        key=lambda cs: (max(c.score for c in cs) + 0.5 * min(len(cs) - 1, 2), -min(c.line for c in cs)),
         reverse=True,
     )
     top = max(ranked[0], key=lambda c: (c.score, -c.line))
-    top_score = top.score + 0.5 * (len(ranked[0]) - 1)
-    runner = max(c.score for c in ranked[1]) + 0.5 * (len(ranked[1]) - 1) if len(ranked) > 1 else 0.0
+    top_score = top.score + 0.5 * min(len(ranked[0]) - 1, 2)
+    runner = max(c.score for c in ranked[1]) + 0.5 * min(len(ranked[1]) - 1, 2) if len(ranked) > 1 else 0.0
     return top, top_score - runner
 
 

@@ -27,6 +27,7 @@ from .candidates import (
     parse_vat,
     vat_pattern_candidates,
 )
+from .checks import vat_status
 from .classic import classic_fields
 from .layout import Doc
 from .parsing import detect_currency, find_dates, money, parse_amount
@@ -106,8 +107,9 @@ def extract_fields(
         reject_before=OTHER_DATE_BEFORE,
         reject_after=OTHER_DATE_AFTER,
     )
+    number_lines = {c.line for c in inv if c.score >= 8}
     for c in issue:
-        if top_inv is not None and c.line == top_inv.line:
+        if c.line in number_lines:
             c.score += 5
     top_issue, margin = best(issue)
     r.put_candidate(top_issue, margin)
@@ -129,6 +131,10 @@ def extract_fields(
     # --- party identifiers: the seller's, not the buyer's
     vat = label_candidates(doc, "supplier_vat_no", lx.VAT_NUMBER, parse_vat) + vat_pattern_candidates(doc)
     for c in vat:
+        if vat_status(c.value) is True:
+            c.score += 2
+        elif vat_status(c.value) is False:
+            c.score -= 1
         before = doc.lines[c.line].text[: c.span[0]]
         if c.line in buyer_lines or any(p.search(before) for p, _ in lx.BUYER_HEADING):
             c.score -= 8

@@ -34,6 +34,12 @@ INVOICE_NUMBER = compile_labels(
         (r"(?:n[°º]|número|num\.?)\s*(?:de\s*)?factura|factura\s*(?:n[°º]|no|número|nro)\.?", 10),
         (r"(?:n[°º]|numero)\s*(?:di\s*)?fattura|fattura\s*(?:n[°º]|n\.|nr|numero)\.?", 10),
         (r"(?:nr|numer)\.?\s*faktury|faktura\s*(?:vat\s*)?(?:nr|numer)\.?", 10),
+        # The title, some words, then "Nr.": "Rechnung des Versicherers (575) Nr. 00.123.456.7-2018-1".
+        (
+            r"(?:\w*rechnung|invoice|facture|factuur|faktura|factura|fattura|gutschrift|avoir|credit\s*note|lasku|arve)"
+            r"\b(?:(?!bestell|order|auftrag|liefer|kunde|customer|client|commande)[^:\d]){0,40}?\b" + _NO,
+            8,
+        ),
         # The document title followed by its number: "Invoice FA-2017-0008", "Rechnung Nr. 42".
         (
             r"invoice|\w*rechnung|facture|factuur|arve|lasku|faktura|factura|fattura|credit\s*note|gutschrift|avoir",
@@ -159,6 +165,17 @@ BUYER_HEADING = compile_labels(
         (r"comprador|cliente|facturar\s*a", 10),
         (r"acquirente|committente|cessionario", 10),
         (r"nabywca|odbiorca", 10),
+    ]
+)
+
+SHIP_TO_HEADING = compile_labels(
+    [
+        (
+            r"warenempfänger|lieferanschrift|lieferadresse|ship\s*to|delivery\s*address|deliver\s*to|"
+            r"adresse\s*de\s*livraison|afleveradres|tarneaadress|toimitusosoite|leveransadress|"
+            r"dirección\s*de\s*entrega|indirizzo\s*di\s*consegna|adres\s*dostawy|payee|zahlungsempfänger",
+            10,
+        )
     ]
 )
 

@@ -19,7 +19,7 @@ NOT_A_NAME = re.compile(
     r"(?i)(?:\b(?:str(?:aße|asse|\.)|street|road|weg|allee|platz|gasse|chemin|rue|avenue|laan|straat|"
     r"tee|katu|gatan|calle|via|ulica|tel|phone|fax|e-?mail|www|http|iban|bic|swift|gln|gtin|nummer|"
     r"number|kunden-?nr|ust|vat|steuer|tax|postfach|p\.?o\.?\s*box|invoice|rechnung|factuur|facture|"
-    r"datum|date|page|seite|herr|frau|mr|mrs|ms|attn|z\.\s?hd)\b|@|\d{4,}|:$)"
+    r"datum|date|page|seite|attn|z\.\s?hd)\b|\w*nummer\b|\w+-nr\b|@|\d{4,}|:$)"
 )
 SEPARATORS = re.compile(r"\s+[|●•·∙▪–—]\s+|\s+-\s+|\s{3,}")
 
@@ -35,7 +35,7 @@ def blocks(doc: Doc) -> list[Block]:
     """Party blocks: the cells under a seller or buyer heading, in its column."""
     out: list[Block] = []
     boiler = doc.boilerplate()
-    headings = lx.SELLER_HEADING + lx.BUYER_HEADING
+    headings = lx.SELLER_HEADING + lx.BUYER_HEADING + lx.SHIP_TO_HEADING
     for i in range(len(doc.lines)):
         if i in boiler:
             continue
@@ -48,7 +48,11 @@ def blocks(doc: Doc) -> list[Block]:
                 tail = c.text[m.end() :]
                 rest = tail.strip(" :/")
                 # A heading, not a sentence: little more than the heading words.
-                if len(rest.split()) > 3 or re.search(r"\d", rest[:3]):
+                if (
+                    len(rest.split()) > 3
+                    or re.search(r"\d", rest)
+                    or (rest and not tail.lstrip().startswith((":", "/")))
+                ):
                     continue
                 block_lines: list[tuple[int, int, int]] = []
                 if rest and not re.match(r"(?i)(?:leistungsempfänger|prestatore)", rest):
@@ -83,7 +87,12 @@ def clean_name(s: str) -> str:
     return s
 
 
+SALUTATION = re.compile(r"(?i)^(?:herr|herrn|frau|mr|mrs|ms|m\.|mme|dhr|mevr|sr|sra)\.?$")
+
+
 def looks_like_name(s: str) -> bool:
+    if SALUTATION.match(s):
+        return False
     if len(s) < 3 or not re.search(r"[A-Za-zÀ-ž]{2}", s) or NOT_A_NAME.search(s):
         return False
     letters = sum(ch.isalpha() for ch in s)
@@ -110,6 +119,12 @@ def block_name(doc: Doc, b: Block) -> tuple[str, int, tuple[int, int], float] | 
     for k, (i, s, e) in enumerate(b.lines[:4]):
         name = clean_name(doc.lines[i].text[s:e])
         if looks_like_name(name) and not any(p.match(name) for p, _ in lx.NAME_LABEL):
+            if k + 1 < len(b.lines) and not lx.LEGAL_FORM.search(name):
+                # "MVM Musterhafter" / "Versicherungsverein a.G.": a name wrapped onto the next line.
+                j, s2, e2 = b.lines[k + 1]
+                more = clean_name(doc.lines[j].text[s2:e2])
+                if j == i + 1 and looks_like_name(more) and lx.LEGAL_FORM.search(more):
+                    name = f"{name} {more}"
             score = 0.8 if lx.LEGAL_FORM.search(name) else 0.6
             return name, i, (s, e), score - 0.05 * k
     return None

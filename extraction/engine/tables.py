@@ -15,7 +15,7 @@ from typing import Any
 
 from . import lexicon as lx
 from .checks import line_consistent
-from .layout import Doc, Line
+from .layout import Cell, Doc, Line
 from .parsing import money, money_matches, number_str, parse_amount
 
 LINE_HEADER_RE = re.compile(
@@ -205,7 +205,8 @@ def _line_items(lines: list[Line], targets: tuple[Any, ...] = ()) -> list[dict[s
 
 
 # ------------------------------------------------------------------ column tables
-NUMBER_RE = re.compile(r"(?<![\w.,])-?\d+(?:[.,'\u00a0]\d{3})*(?:[.,]\d+)?")
+# A number, not a piece of a date or range ("01.05.14-31.05.14").
+NUMBER_RE = re.compile(r"(?<![\w.,/])-?\d+(?:[.,'\u00a0]\d{3})*(?:[.,]\d+)?(?![.,]?\d)(?![.\-/]\d)")
 PRICE_HEADER = re.compile(r"(?i)price|preis|prix|prijs|hind|hinta|pris|precio|prezzo|cena|einzel")
 SKIP_ROW = re.compile(
     r"(?i)rabatt|discount|remise|korting|allowance|bruttopreis|gross\s*price|basis|zuschlag|abschlag|"
@@ -228,7 +229,8 @@ def _header(doc: Doc, i: int) -> _Header | None:
     hits = [c for c in cells if lx.LINE_HEADER.match(c.text)]
     if len(hits) < 2 or money_matches(doc.lines[i].text) or len(hits) < 0.4 * len(cells):
         return None
-    cols = sorted(cells, key=lambda c: c.x0)
+    # Header words are column anchors even when set close together ("Menge Beschreibung").
+    cols = _word_cells(doc, i)
     # A second header row under the first ("Art-Nr-Kunde  Artikelbezeichnung").
     nxt = doc.lines[i + 1] if i + 1 < len(doc.lines) else None
     if nxt is not None and nxt.page == doc.lines[i].page and not money_matches(nxt.text):
@@ -236,17 +238,22 @@ def _header(doc: Doc, i: int) -> _Header | None:
         if any(lx.DESCRIPTION_HEADER.match(c.text) for c in extra) and not any(
             lx.DESCRIPTION_HEADER.match(c.text) for c in cells
         ):
-            cols = sorted(cols + extra, key=lambda c: c.x0)
+            cols = sorted(cols + _word_cells(doc, i + 1), key=lambda c: c.x0)
     desc = None
     for c in cols:
         if lx.DESCRIPTION_HEADER.match(c.text):
             prev_x1 = max((p.x1 for p in cols if p.x1 <= c.x0 + 1 and p is not c), default=c.x0 - 20)
             nxt_x0 = min((p.x0 for p in cols if p.x0 > c.x1 - 1 and p is not c), default=c.x1 + 200)
-            desc = (c.x0 - 0.5 * max(c.x0 - prev_x1, 0), nxt_x0)
+            desc = (c.x0 - min(0.3 * max(c.x0 - prev_x1, 0), 8.0), nxt_x0)
             break
     qty = next(((c.x0, c.x1) for c in cols if lx.QTY_HEADER.match(c.text)), None)
     price = next(((c.x0, c.x1) for c in cols if PRICE_HEADER.search(c.text)), None)
     return _Header(i, doc.lines[i].page, desc, max(c.x1 for c in cols), qty, price)
+
+
+def _word_cells(doc: Doc, i: int) -> list[Cell]:
+    ln = doc.lines[i]
+    return [Cell(i, [w], o, o + len(w.text), w.text) for w, o in zip(ln.words, ln.offsets, strict=True)]
 
 
 def _desc_text(doc: Doc, j: int, hdr: _Header) -> str:

@@ -100,10 +100,12 @@ def _header_above(doc: Doc, i: int, s: int, e: int) -> str | None:
 
 
 def _label_score(label: str, lexicon: list[tuple[re.Pattern, float]]) -> float:
+    """Weight of the lexicon label nearest the amount; 0 when that label names a discount, prepayment, ..."""
     best = 0.0
     for pat, w in lexicon:
-        m = pat.search(label)
-        if m:
+        for m in pat.finditer(label):
+            if lx.NOT_A_TOTAL.search(label[max(0, m.start() - 12) :]):
+                continue
             # A label right before the amount is stronger than one far left of it.
             best = max(best, w - min(2.0, (len(label) - m.end()) / 15))
     return best
@@ -114,8 +116,6 @@ def choose(doc: Doc, line_sum: Decimal | None = None) -> Totals:
     n = max(len(doc.lines), 1)
     classes: dict[str, list[tuple[float, Amount]]] = {"gross": [], "net": [], "tax": []}
     for a in found:
-        if lx.NOT_A_TOTAL.search(a.label):
-            continue
         g = max(_label_score(a.label, lx.GROSS), _label_score(a.label, lx.DUE) - 1.5)
         nt = _label_score(a.label, lx.NET)
         tx = _label_score(a.label, lx.TAX)
@@ -138,6 +138,7 @@ def choose(doc: Doc, line_sum: Decimal | None = None) -> Totals:
     rows_tax = sum((r[2] for r in tax_rows), Decimal(0)) if tax_rows else None
     rows_base = sum((r[1] for r in tax_rows), Decimal(0)) if tax_rows else None
 
+    max_gross = max((a.value for _, a in classes["gross"]), default=None)
     best: tuple[float, Amount | None, Amount | None, Amount | None, bool] = (0.0, None, None, None, False)
     grosses = [(0.0, None), *classes["gross"]]
     nets = [(0.0, None), *classes["net"]]
@@ -153,6 +154,8 @@ def choose(doc: Doc, line_sum: Decimal | None = None) -> Totals:
         if ga is not None and na is not None and ga.line == na.line and ga.span == na.span:
             continue
         score = gs + ns * 0.8 + ts * 0.6
+        if g is not None and g == max_gross:
+            score += 1.0  # the grand total is the largest of the totals
         agree = False
         if g is not None and nv is not None and t is not None:
             if abs(nv + t - g) <= TOL:
