@@ -4,7 +4,7 @@ Field names follow shared/SCORO_API.md §5 and §8 — and its naming trap: bill
 `vat_code_id`/`finance_object_id` on lines, expenses `description`/`quantity`/`tax_code_id`/
 `accounting_object_id`.
 
-Decisions (see also the module docstring of publishing.services):
+Decisions (see also the docstring of the publishing.services package):
 - The idempotency reference goes into the Scoro document's comment (bill `description`, expense
   `comment`) as "[Envoice envoice-<company>-d<id>]". `reference_no` stays free: on a Scoro bill it is the
   payment reference the bank transfer must quote, and overwriting it with our key would break payments.

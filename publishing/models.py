@@ -42,7 +42,7 @@ class PublishAttempt(CompanyOwned):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # "envoice-<company>-d<document>" / "-r<report>": written into the Scoro document's comment and used
-    # to find it again after an answer was lost (see services._find_published).
+    # to find it again after an answer was lost (see services.sending.find_published).
     reference = models.CharField(max_length=80, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
     waiting_reason = models.CharField(max_length=255, blank=True)

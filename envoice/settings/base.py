@@ -239,7 +239,7 @@ SCORO_SANDBOX_URL = env("SCORO_SANDBOX_URL", default="")
 SCORO_TIMEOUT_SECONDS = env.float("SCORO_TIMEOUT_SECONDS", default=30.0)
 SCORO_DAILY_CALL_BUDGET = env.int("SCORO_DAILY_CALL_BUDGET", default=10_000)
 
-# PUBLISHING (publishing/services.py): a worker's lease on an attempt outlives any single Scoro call
+# PUBLISHING (publishing/services/): a worker's lease on an attempt outlives any single Scoro call
 # (timeout + the client's longest backoff), so a run that takes over after a crash never races it.
 PUBLISHING_LEASE_SECONDS = env.float("PUBLISHING_LEASE_SECONDS", default=2 * SCORO_TIMEOUT_SECONDS + 60)
 PUBLISHING_RETRY_BASE_SECONDS = env.float("PUBLISHING_RETRY_BASE_SECONDS", default=10.0)

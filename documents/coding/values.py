@@ -1,30 +1,20 @@
-"""Review and coding of documents: corrections, coding, recording, bulk actions, deletion.
-
-Every write to a document's extracted values or coding goes through `document_update`; every move to
-"ready" through `document_record`. Views and the API only translate requests into these calls.
-"""
+"""Corrections and coding of a document: every write to its extracted values or coding goes through
+`document_update`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from documents.choices import DocumentStatus as S
 from documents.models import Document, DocumentLine
-from documents.state import transition
 from envoice.exceptions import InvalidTransition, ValidationFailed
-from extraction.engine.checks import line_consistent
-
-log = logging.getLogger(__name__)
 
 # Extracted values a person may correct, and how each is parsed. Denormalised ones mirror onto columns.
 DATE_FIELDS = ("issue_date", "due_date")
@@ -77,7 +67,6 @@ LINE_VALUES = {
 # A document in these states is being sent to Scoro right now; it cannot change under the worker.
 LOCKED_STATUSES = frozenset({S.EXTRACTING, S.QUEUED, S.PUBLISHING})
 DELETABLE_STATUSES = frozenset({S.RECEIVED, S.TO_REVIEW, S.IN_APPROVAL, S.READY, S.PUBLISH_FAILED})
-TOLERANCE = Decimal("0.02")
 
 USER_SOURCE = "user"
 
@@ -356,254 +345,3 @@ def _describe(changes: _Changes, *, source: Any) -> str:
     if source != USER_SOURCE:
         text = f"Set by {_source_label(source)}: {text}"
     return text[:1000]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Recording
-
-
-def recording_required_for(company) -> bool:
-    from scoro_sync.models import ScoroConnection
-
-    value = (
-        ScoroConnection.objects.filter(company=company).values_list("recording_required", flat=True).first()
-    )
-    return True if value is None else value
-
-
-def totals_problem(document: Document) -> str:
-    """Why the amounts do not add up, or "" when they do."""
-    if document.total is None:
-        return "the total is missing"
-    if (
-        document.subtotal is not None
-        and document.tax_total is not None
-        and abs(document.subtotal + document.tax_total - document.total) > TOLERANCE
-    ):
-        return (
-            f"subtotal {document.subtotal:.2f} + tax {document.tax_total:.2f} does not equal "
-            f"the total {document.total:.2f}"
-        )
-    line_totals = [line.total for line in document.lines.all()]
-    if line_totals and all(t is not None for t in line_totals):
-        lines_sum = sum(line_totals, Decimal("0"))
-        targets = [t for t in (document.subtotal, document.total) if t is not None]
-        if not any(abs(lines_sum - t) <= TOLERANCE for t in targets):
-            label = "subtotal" if document.subtotal is not None else "total"
-            ref = document.subtotal if document.subtotal is not None else document.total
-            return f"lines add up to {lines_sum:.2f}, {label} says {ref:.2f}"
-    return ""
-
-
-def line_problem(line: DocumentLine) -> str:
-    """ "1 × 1100.00 = 1100.00 but the line total says 100.00" when quantity × unit price does not
-    account for the line total (beyond rounding, net or gross of the line's tax rate), else ""."""
-    if line_consistent(line.quantity, line.unit_price, line.total, line.tax_percent) is not False:
-        return ""
-    quantity = line.quantity.normalize()
-    unit = line.unit_price.normalize()
-    unit_text = f"{unit:.2f}" if unit == unit.quantize(Decimal("0.01")) else f"{unit:f}"
-    return (
-        f"{quantity:f} × {unit_text} = {line.quantity * line.unit_price:.2f} "
-        f"but the line total says {line.total:.2f}"
-    )
-
-
-def line_problems(document: Document) -> list[tuple[DocumentLine, str]]:
-    """The document's lines whose own arithmetic does not add up, with the reason."""
-    found = []
-    for line in document.lines.all():
-        problem = line_problem(line)
-        if problem:
-            found.append((line, problem))
-    return found
-
-
-def line_label(line: DocumentLine) -> str:
-    description = (line.description or "").strip()
-    if len(description) > 40:
-        description = description[:39] + "…"
-    return f"line {line.position} ({description})" if description else f"line {line.position}"
-
-
-def missing_coding(document: Document, *, full: bool = True) -> list[str]:
-    """The coding recording (or, with full=False, submitting) needs and `document` lacks."""
-    missing = []
-    lines = list(document.lines.all())
-    if document.supplier_id is None:
-        missing.append("supplier")
-    if full:
-        if document.finance_account_id is None and (
-            not lines or any(li.finance_account_id is None for li in lines)
-        ):
-            missing.append("finance account")
-        if document.project_id is None and (not lines or any(li.project_id is None for li in lines)):
-            missing.append("project")
-    return missing
-
-
-def recording_problems(document: Document, *, full: bool = True) -> list[str]:
-    """What stops `document` from being recorded (or, with full=False, submitted)."""
-    missing = missing_coding(document, full=full)
-    problem = totals_problem(document)
-    if problem:
-        missing.append(f"totals that reconcile ({problem})")
-    # A structured e-invoice states its line totals exactly; quantity × price can legitimately
-    # differ (a price per base quantity, line allowances), so there the check only warns on review.
-    if not document.extraction_source.startswith("einvoice"):
-        for line, problem in line_problems(document):
-            missing.append(f"a consistent {line_label(line)}: {problem}")
-    return missing
-
-
-def document_record(*, document: Document, actor) -> Document:
-    """Finalize a coded document: → in approval when a workflow applies, else → ready.
-
-    With "Recording required" off in the Scoro settings, the same action submits the document
-    without recording it (only the supplier and reconciling totals are required then).
-    """
-    from approvals.services import approval_start_if_required
-    from publishing.services import publish_if_automatic
-
-    with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.status != S.TO_REVIEW:
-            raise InvalidTransition(
-                f"Only documents to review can be recorded; this one is {document.get_status_display().lower()}."
-            )
-        recording = recording_required_for(document.company)
-        problems = recording_problems(document, full=recording)
-        if problems:
-            verb = "record" if recording else "submit"
-            raise ValidationFailed(f"Cannot {verb}: missing {', '.join(problems)}.", {"missing": problems})
-        if recording:
-            document.recorded_at = timezone.now()
-            document.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
-            document.save(update_fields=["recorded_at", "recorded_by", "updated_at"])
-        if approval_start_if_required(document=document, actor=actor):
-            audit_record(
-                target=document,
-                verb="record" if recording else "submit",
-                actor=actor,
-                message="Recorded and sent to approval." if recording else "Submitted to approval.",
-            )
-            document.refresh_from_db()
-            return document
-        transition(
-            document,
-            "record" if recording else "submit",
-            actor=actor,
-            message="Recorded." if recording else "Submitted without recording.",
-        )
-    publish_if_automatic(document=document)
-    document.refresh_from_db()
-    return document
-
-
-# ---------------------------------------------------------------------------------------------------
-# Duplicates, deletion, bulk actions
-
-
-def duplicate_candidates(document: Document) -> QuerySet[Document]:
-    """Other documents of the company with the same supplier and invoice number."""
-    if not document.invoice_number:
-        return Document.objects.none()
-    same_supplier = Q(supplier_id=document.supplier_id) if document.supplier_id else Q()
-    if document.supplier_name:
-        same_supplier |= Q(supplier_name__iexact=document.supplier_name)
-    if not same_supplier:
-        return Document.objects.none()
-    return (
-        Document.objects.for_company(document.company)
-        .filter(same_supplier, invoice_number__iexact=document.invoice_number)
-        .exclude(pk=document.pk)
-        .order_by("received_at")
-    )
-
-
-def document_delete(*, document: Document, actor) -> None:
-    with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.status not in DELETABLE_STATUSES:
-            raise InvalidTransition(
-                f"A document that is {document.get_status_display().lower()} cannot be deleted."
-            )
-        audit_record(
-            target=document,
-            verb="delete",
-            actor=actor,
-            from_state=document.status,
-            message=f"Deleted {document}.",
-            data={"filename": document.filename, "sha256": document.sha256},
-        )
-        name, storage = document.original.name, document.original.storage
-        document.delete()
-        shared = Document.objects.filter(original=name).exists()
-    if name and not shared:
-        transaction.on_commit(lambda: _delete_file(storage, name))
-
-
-def _delete_file(storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:
-        log.warning("Could not delete %s", name)
-
-
-BULK_ACTIONS = ("assign", "set_project", "record", "delete")
-
-
-@dataclass
-class BulkResult:
-    done: int = 0
-    errors: list[tuple[Document, str]] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        text = f"{self.done} document{'s' if self.done != 1 else ''} done."
-        if self.errors:
-            text += f" {len(self.errors)} not: " + "; ".join(f"{d}: {m}" for d, m in self.errors[:5])
-        return text
-
-
-def documents_bulk(*, documents: QuerySet[Document], action: str, value: Any, actor) -> BulkResult:
-    """One action on many documents; each succeeds or fails on its own."""
-    if action not in BULK_ACTIONS:
-        raise ValidationFailed(f"Unknown action: {action}.")
-    result = BulkResult()
-    for document in documents.order_by("pk")[:500]:
-        try:
-            if action == "assign":
-                document_update(document=document, data={"assigned_to": value}, actor=actor)
-            elif action == "set_project":
-                document_update(document=document, data={"project": value}, actor=actor)
-            elif action == "record":
-                document_record(document=document, actor=actor)
-            else:
-                document_delete(document=document, actor=actor)
-        except (ValidationFailed, InvalidTransition) as error:
-            result.errors.append((document, error.message))
-        else:
-            result.done += 1
-    return result
-
-
-def document_supplier_create(*, document: Document, data: dict[str, Any], actor) -> Document:
-    """Create a new supplier contact from the review form (it is queued to be pushed to Scoro) and
-    code the document with it."""
-    from bookkeeping.contacts import contact_save_local
-
-    name = (data.get("name") or "").strip()
-    if not name:
-        raise ValidationFailed("Give the new supplier a name.", {"field": "supplier"})
-    values = {
-        "name": name[:255],
-        "vat_no": (data.get("vat_no") or "").strip()[:40],
-        "reg_no": (data.get("reg_no") or "").strip()[:40],
-        "iban": (data.get("iban") or "").strip()[:40],
-        "is_supplier": True,
-    }
-    with transaction.atomic():
-        contact = contact_save_local(company=document.company, contact=None, data=values, actor=actor)
-        audit_record(target=contact, verb="contact_created", actor=actor, message=f"New supplier {contact}.")
-        return document_update(document=document, data={"supplier": contact.pk}, actor=actor)

@@ -1,0 +1,66 @@
+"""Recording: the move of a coded document to approval or "ready" (every one goes through `document_record`)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from documents.choices import DocumentStatus as S
+from documents.models import Document
+from documents.readiness import recording_problems
+from documents.state import transition
+from envoice.exceptions import InvalidTransition, ValidationFailed
+
+
+def recording_required_for(company) -> bool:
+    from scoro_sync.models import ScoroConnection
+
+    value = (
+        ScoroConnection.objects.filter(company=company).values_list("recording_required", flat=True).first()
+    )
+    return True if value is None else value
+
+
+def document_record(*, document: Document, actor) -> Document:
+    """Finalize a coded document: → in approval when a workflow applies, else → ready.
+
+    With "Recording required" off in the Scoro settings, the same action submits the document
+    without recording it (only the supplier and reconciling totals are required then).
+    """
+    from approvals.services import approval_start_if_required
+    from publishing.services import publish_if_automatic
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status != S.TO_REVIEW:
+            raise InvalidTransition(
+                f"Only documents to review can be recorded; this one is {document.get_status_display().lower()}."
+            )
+        recording = recording_required_for(document.company)
+        problems = recording_problems(document, full=recording)
+        if problems:
+            verb = "record" if recording else "submit"
+            raise ValidationFailed(f"Cannot {verb}: missing {', '.join(problems)}.", {"missing": problems})
+        if recording:
+            document.recorded_at = timezone.now()
+            document.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+            document.save(update_fields=["recorded_at", "recorded_by", "updated_at"])
+        if approval_start_if_required(document=document, actor=actor):
+            audit_record(
+                target=document,
+                verb="record" if recording else "submit",
+                actor=actor,
+                message="Recorded and sent to approval." if recording else "Submitted to approval.",
+            )
+            document.refresh_from_db()
+            return document
+        transition(
+            document,
+            "record" if recording else "submit",
+            actor=actor,
+            message="Recorded." if recording else "Submitted without recording.",
+        )
+    publish_if_automatic(document=document)
+    document.refresh_from_db()
+    return document

@@ -1,0 +1,185 @@
+"""The request body for an attempt (a bill, a receipt's expense, a report's expense) and its supplier in Scoro."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from audit.services import audit_record
+from bookkeeping.models import Contact, ScoroUser
+from documents.choices import DocumentType
+from documents.models import Document, ExpenseReport
+from publishing import mapping
+from publishing.models import PublishAttempt
+from publishing.services.base import WORKER, PublishBlocked, report_receipts
+from scoro_sync.client import ScoroClient
+from scoro_sync.models import ScoroConnection
+
+
+# --------------------------------------------------------------------------------------------- payload
+def _approval_comment(document: Document) -> str:
+    from approvals.selectors import approval_comment_for
+
+    return approval_comment_for(document=document)
+
+
+def _scoro_user_for(*, user, connection: ScoroConnection) -> int | None:
+    """The Scoro user behind an Envoice user (same e-mail), else the integration's owner."""
+    if user is not None and user.email:
+        found = (
+            ScoroUser.objects.for_company(connection.company)
+            .filter(email__iexact=user.email, scoro_id__isnull=False, is_active=True)
+            .values_list("scoro_id", flat=True)
+            .first()
+        )
+        if found:
+            return int(found)
+    return connection.owner_scoro_user_id
+
+
+def _load_document(attempt: PublishAttempt) -> tuple[Document, list]:
+    document = (
+        Document.objects.select_related(
+            "company", "supplier", "project", "finance_account", "tax_rate", "uploaded_by"
+        )
+        .prefetch_related("dimensions__group")
+        .get(pk=attempt.document_id)
+    )
+    lines = list(
+        document.lines.select_related("product", "project", "finance_account", "tax_rate", "dimension__group")
+    )
+    return document, lines
+
+
+def build_payload_preview(*, attempt: PublishAttempt, connection: ScoroConnection | None) -> dict[str, Any]:
+    """The request body that would be sent, without calling Scoro (admin "Preview payload")."""
+    return build_payload(attempt, client=None, connection=connection)[0]
+
+
+def build_payload(
+    attempt: PublishAttempt, *, client: ScoroClient | None, connection: ScoroConnection | None
+) -> tuple[dict[str, Any], int, Any]:
+    """(request body, version it describes, gross total to compare with). With client=None nothing is
+    created in Scoro: a new supplier appears as company_id None (preview)."""
+    if attempt.document_id:
+        document, lines = _load_document(attempt)
+        missing = mapping.missing_for_publishing(document, lines)
+        if missing:
+            raise PublishBlocked(
+                f"Waiting for {', '.join(missing)}: a document is never published without them."
+            )
+        if document.type == DocumentType.PURCHASE_INVOICE:
+            supplier_id = _supplier_scoro_id(document.supplier, client=client)
+            comment = mapping.comment_text(
+                approval_comment=_approval_comment(document),
+                po_number=(document.fields or {}).get("po_number"),
+                reference=attempt.reference,
+            )
+            payload = mapping.bill_payload(document, supplier_id=supplier_id, comment=comment, lines=lines)
+        else:
+            comment = mapping.comment_text(
+                approval_comment="Imported from Envoice.",
+                po_number=None,
+                reference=attempt.reference,
+            )
+            merchant = document.supplier
+            payload = mapping.receipt_expense_payload(
+                document,
+                owner_id=_scoro_user_for(user=document.uploaded_by, connection=connection)
+                if connection
+                else None,
+                merchant_id=int(merchant.scoro_id) if merchant and merchant.scoro_id else None,
+                comment=comment,
+                reimbursable=False,
+                lines=lines,
+            )
+        attempt.warnings = mapping.line_warnings(document, lines)  # saved with the outcome (_finish)
+        version, gross = document.version, document.total
+    else:
+        report = ExpenseReport.objects.select_related("company", "project", "employee").get(
+            pk=attempt.expense_report_id
+        )
+        receipts = report_receipts(report)
+        missing = mapping.missing_for_report(report, receipts)
+        if missing:
+            raise PublishBlocked(
+                f"Waiting for {', '.join(missing)}: a report is never published without them."
+            )
+        comment = mapping.comment_text(
+            approval_comment=f"Imported from Envoice. Expense report “{report.title}”.",
+            po_number=None,
+            reference=attempt.reference,
+        )
+        payload = mapping.report_expense_payload(
+            report,
+            receipts,
+            owner_id=_scoro_user_for(user=report.employee, connection=connection) if connection else None,
+            comment=comment,
+        )
+        totals = [r.total for r in receipts]
+        version, gross = report.version, (sum(totals) if None not in totals else None)
+    if attempt.scoro_id:
+        mapping.with_line_ids(payload, attempt.scoro_line_ids)
+    return payload, version, gross
+
+
+# --------------------------------------------------------------------------------------------- supplier
+CONTACT_LOOKUP_FIELDS = (("vat_no", "vatno"), ("reg_no", "id_code"))
+
+
+def _supplier_scoro_id(contact: Contact | None, *, client: ScoroClient | None) -> int | None:
+    """The supplier's Scoro contact id; a supplier Scoro does not know yet is created there first."""
+    if contact is None:
+        raise PublishBlocked("Choose the supplier before publishing.")
+    if contact.scoro_id is not None or client is None:
+        return int(contact.scoro_id) if contact.scoro_id is not None else None
+    with transaction.atomic():
+        # One run at a time per contact (two documents of the same new supplier must not create it twice).
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.scoro_id is None:
+            contact = _push_contact(contact, client=client)
+    if contact.scoro_id is None:
+        raise PublishBlocked(
+            f"The supplier {contact} could not be created in Scoro"
+            + (f": {contact.push_error}" if contact.push_error else ".")
+        )
+    return int(contact.scoro_id)
+
+
+def _push_contact(contact: Contact, *, client: ScoroClient) -> Contact:
+    try:
+        from scoro_sync.contacts import contact_push
+    except ImportError:  # the two-way contact sync is not installed: a minimal create-with-lookup
+        return _create_contact_minimal(contact, client=client)
+    if contact.push_state not in (Contact.PushState.PENDING, Contact.PushState.FAILED):
+        contact.push_state = Contact.PushState.PENDING
+        contact.save(update_fields=["push_state", "updated_at"])
+    return contact_push(contact=contact, client=client)
+
+
+def _create_contact_minimal(contact: Contact, *, client: ScoroClient) -> Contact:
+    def lookup() -> dict[str, Any] | None:
+        for ours, theirs in CONTACT_LOOKUP_FIELDS:
+            value = getattr(contact, ours)
+            if value:
+                for row in client.list("contacts", filter={theirs: value}, per_page=25):
+                    if (row.get(theirs) or "").upper() == value.upper() and not row.get("is_deleted"):
+                        return row
+        return None
+
+    found = lookup()
+    data = {"contact_type": contact.contact_type or "company", "name": contact.name, "is_supplier": 1}
+    for ours, theirs in (*CONTACT_LOOKUP_FIELDS, ("lastname", "lastname"), ("iban", "bankaccount")):
+        if getattr(contact, ours):
+            data[theirs] = getattr(contact, ours)
+    saved = found or client.create("contacts", data, lookup=lookup)
+    contact.scoro_id = int(saved["contact_id"])
+    contact.save(update_fields=["scoro_id", "updated_at"])
+    audit_record(
+        target=contact,
+        verb="contact.created_in_scoro",
+        actor_label=WORKER,
+        message=f"Scoro contact {contact.scoro_id}",
+    )
+    return contact
