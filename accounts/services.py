@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Company, Invitation, Membership, Role
-from envoice.exceptions import ValidationFailed
+from core.errors import ValidationFailed
 
 User = get_user_model()
 

@@ -13,7 +13,7 @@ from accounts.middleware import SESSION_COMPANY_KEY
 from accounts.models import Invitation, Membership
 from accounts.selectors import members_of, membership_get
 from accounts.views_mixins import CompanyRequiredMixin
-from envoice.exceptions import ApplicationError
+from core.errors import ApplicationError
 
 
 class SignUpView(View):

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accounts.tenancy import CompanyOwned
 from approvals.choices import Decision, RequestStatus, StepRule, StepStatus
+from core.tenancy import CompanyOwned
 
 
 class ApprovalWorkflow(CompanyOwned):

@@ -25,10 +25,10 @@ from approvals.models import (
     ApprovalWorkflow,
 )
 from audit.services import audit_record
+from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus
 from documents.models import Document, ExpenseReport
 from documents.state import transition
-from envoice.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 
 log = logging.getLogger(__name__)
 User = get_user_model()

@@ -15,7 +15,7 @@ from approvals.choices import StepStatus
 from approvals.forms import ForwardForm, StepFormSet, WorkflowForm
 from approvals.models import ApprovalRequest, ApprovalWorkflow
 from audit.selectors import audit_trail_for
-from envoice.exceptions import ApplicationError
+from core.errors import ApplicationError
 
 
 class ApprovalQueueView(CompanyRequiredMixin, View):

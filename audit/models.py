@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 
 
 class AuditEvent(CompanyOwned):

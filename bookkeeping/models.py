@@ -6,7 +6,7 @@ documents keep their links.
 
 from django.db import models
 
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 
 
 class ScoroSynced(CompanyOwned):

@@ -18,11 +18,11 @@ from accounts.models import Membership
 from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, Project
+from core.errors import InvalidTransition, ValidationFailed
+from core.parsing import clean_date
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
-from documents.coding import clean_date
 from documents.models import Document, ExpenseReport
 from documents.selectors import expense_report_queryset_for
-from envoice.exceptions import InvalidTransition, ValidationFailed
 
 EDITABLE = (ExpenseReportStatus.DRAFT, ExpenseReportStatus.REJECTED)
 # Accountants still code receipts (per-line projects) while a report waits for them.

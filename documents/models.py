@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 from documents.choices import DocumentSource, DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
 
 

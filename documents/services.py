@@ -21,10 +21,10 @@ from django.db import transaction
 from accounts.models import Company
 from accounts.roles import role_can
 from audit.services import audit_record
+from core.errors import ValidationFailed
 from documents.choices import DocumentSource, DocumentType
 from documents.intake import IntakeFile, inspect_upload
 from documents.models import Document, ExpenseReport
-from envoice.exceptions import ValidationFailed
 
 log = logging.getLogger(__name__)
 

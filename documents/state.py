@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from audit.services import audit_record
+from core.errors import InvalidTransition
 from documents.choices import DocumentStatus as S
 from documents.models import Document
-from envoice.exceptions import InvalidTransition
 
 # event -> (allowed source states, target state)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {

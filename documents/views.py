@@ -22,6 +22,7 @@ from accounts.roles import role_can
 from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
+from core.errors import ApplicationError
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
 from documents.coding import BULK_ACTIONS, documents_bulk, recording_required_for
@@ -29,7 +30,6 @@ from documents.pagination import DocumentPaginator
 from documents.problems import LIST_PREFETCH, document_problems, problem_summary
 from documents.review import overall_confidence
 from documents.selectors import document_list, document_queryset_for
-from envoice.exceptions import ApplicationError
 
 PAGE_SIZE = 50
 OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW)

@@ -10,6 +10,7 @@ from accounts.roles import role_can
 from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
+from core.errors import ApplicationError
 from documents.choices import ExpenseReportStatus, PaidBy
 from documents.expense_reports import (
     EDITABLE,
@@ -26,7 +27,6 @@ from documents.expense_reports import (
     project_on_expense_form,
     receipts_available,
 )
-from envoice.exceptions import ApplicationError
 
 
 class ExpenseReportListView(CompanyRequiredMixin, View):

@@ -16,6 +16,7 @@ from accounts.roles import role_can
 from accounts.views_mixins import CompanyRequiredMixin
 from audit.selectors import audit_trail_for
 from bookkeeping.models import Contact, Product
+from core.errors import ApplicationError
 from documents.choices import DocumentType
 from documents.coding import (
     EDITABLE_FIELDS,
@@ -40,7 +41,6 @@ from documents.review import (
 )
 from documents.selectors import document_queryset_for
 from documents.views import OPEN
-from envoice.exceptions import ApplicationError
 
 # Raster formats a browser shows without running anything (no SVG).
 INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})

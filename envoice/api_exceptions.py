@@ -1,7 +1,7 @@
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from envoice.exceptions import ApplicationError
+from core.errors import ApplicationError
 
 
 def api_exception_handler(exc, context):

@@ -14,7 +14,7 @@ import re
 import time
 import unicodedata
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from bookkeeping.models import Contact
+from core.parsing import date_or_none, decimal_or_none
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document, DocumentLine
 from documents.state import transition
@@ -190,34 +191,15 @@ def _apply_rules(document: Document) -> None:
         Document.objects.filter(pk=document.pk).update(warnings=document.warnings)
 
 
-def _decimal(value, places: int, digits: int = 14) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        d = Decimal(str(value).replace(" ", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return None
-    if not d.is_finite() or abs(d) >= Decimal(10) ** (digits - places):
-        return None
-    return d.quantize(Decimal(1).scaleb(-places))
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def _denormalise(document: Document, fields: dict) -> None:
     document.supplier_name = str(fields.get("supplier_name") or "")[:255]
     document.invoice_number = str(fields.get("invoice_number") or "")[:100]
-    document.issue_date = _date(fields.get("issue_date"))
-    document.due_date = _date(fields.get("due_date"))
+    document.issue_date = date_or_none(fields.get("issue_date"))
+    document.due_date = date_or_none(fields.get("due_date"))
     document.currency = str(fields.get("currency") or "")[:3].upper()
-    document.total = _decimal(fields.get("total"), 2)
-    document.subtotal = _decimal(fields.get("subtotal"), 2)
-    document.tax_total = _decimal(fields.get("tax_total"), 2)
+    document.total = decimal_or_none(fields.get("total"), places=2, max_digits=14)
+    document.subtotal = decimal_or_none(fields.get("subtotal"), places=2, max_digits=14)
+    document.tax_total = decimal_or_none(fields.get("tax_total"), places=2, max_digits=14)
 
 
 def _replace_lines(document: Document, lines: list[dict]) -> None:
@@ -228,10 +210,10 @@ def _replace_lines(document: Document, lines: list[dict]) -> None:
                 document=document,
                 position=position,
                 description=str(line.get("description") or "")[:500],
-                quantity=_decimal(line.get("quantity"), 4) or Decimal("1"),
-                unit_price=_decimal(line.get("unit_price"), 4),
-                total=_decimal(line.get("total"), 2),
-                tax_percent=_decimal(line.get("tax_rate"), 2, digits=6),
+                quantity=decimal_or_none(line.get("quantity"), places=4, max_digits=14) or Decimal("1"),
+                unit_price=decimal_or_none(line.get("unit_price"), places=4, max_digits=14),
+                total=decimal_or_none(line.get("total"), places=2, max_digits=14),
+                tax_percent=decimal_or_none(line.get("tax_rate"), places=2, max_digits=6),
             )
             for position, line in enumerate(lines, start=1)
             if isinstance(line, dict)
@@ -286,7 +268,7 @@ def _date_forms(d: date) -> list[tuple[str, str]]:
 
 
 def _amount_forms(value: str) -> list[str]:
-    d = _decimal(value, 2)
+    d = decimal_or_none(value, places=2, max_digits=14)
     if d is None:
         return [value]
     whole, cents = f"{abs(d):.2f}".split(".")
@@ -342,7 +324,7 @@ def learn_from_correction(*, document: Document, field: str, value, actor=None) 
     text = document.text or ""
     if field in LEARNABLE_LABELS and text:
         if field in ("issue_date", "due_date"):
-            parsed = _date(value)
+            parsed = date_or_none(value)
             for form, order in _date_forms(parsed) if parsed else []:
                 label = _label_before(text, form)
                 if label:

@@ -230,7 +230,7 @@ _SENDER_ENTRY = re.compile(r"^(?:[^@\s]+@)?@?[a-z0-9.-]+\.[a-z]{2,}$", re.I)
 
 @transaction.atomic
 def inbound_senders_set(*, company: Company, senders: str, actor) -> Company:
-    from envoice.exceptions import ValidationFailed
+    from core.errors import ValidationFailed
 
     entries = [e.strip().lower() for e in re.split(r"[\n,;]+", senders or "") if e.strip()]
     bad = [e for e in entries if not _SENDER_ENTRY.match(e)]

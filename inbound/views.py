@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
-from envoice.exceptions import ValidationFailed
+from core.errors import ValidationFailed
 from inbound.services import InboundMail, InboundRefused, MailAttachment, inbound_receive
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 
 
 class PublishAttempt(CompanyOwned):

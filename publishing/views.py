@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
+from core.errors import ApplicationError
 from documents.selectors import document_queryset_for, expense_report_queryset_for
-from envoice.exceptions import ApplicationError
 from publishing import selectors, services
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 from documents.choices import DocumentType
 
 

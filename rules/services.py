@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +19,10 @@ from django.utils import timezone
 from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+from core.errors import ApplicationError, ValidationFailed
+from core.parsing import clean_decimal
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document
-from envoice.exceptions import ApplicationError, ValidationFailed
 from rules.models import Rule
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def rule_build(*, company, rule: Rule | None, data: dict[str, Any]) -> Rule:
             continue
         value = data[name]
         if name in ("amount_min", "amount_max"):
-            value = _amount(value, name=name)
+            value = clean_decimal(value, name=name, places=2)
         elif name == "position":
             try:
                 value = int(value) if value not in (None, "") else 100
@@ -133,15 +133,6 @@ def rule_build(*, company, rule: Rule | None, data: dict[str, Any]) -> Rule:
 def rule_delete(*, rule: Rule, actor) -> None:
     audit_record(target=rule, verb="rule_deleted", actor=actor, message=f"Deleted rule {rule.name}.")
     rule.delete()
-
-
-def _amount(value: Any, *, name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
-    except ArithmeticError:
-        raise ValidationFailed("Amounts must be numbers.", {"field": name})
 
 
 def _own(model, company, value: Any, *, name: str):

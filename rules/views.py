@@ -10,8 +10,8 @@ from accounts.models import Membership
 from accounts.roles import PERMISSIONS
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+from core.errors import ApplicationError
 from documents.choices import DocumentType
-from envoice.exceptions import ApplicationError
 from rules.models import Rule
 from rules.services import (
     active_rules,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Company
 from audit.services import audit_record
 from bookkeeping.models import Contact
-from envoice.exceptions import InvalidTransition, ValidationFailed
+from core.errors import InvalidTransition, ValidationFailed
 from scoro_sync.client import ScoroClient
 from scoro_sync.errors import ScoroNotFound, ScoroValidationError
 

@@ -8,8 +8,8 @@ import logging
 from django.conf import settings
 
 from accounts.models import Company
+from core.errors import ApplicationError
 from envoice.demo import register
-from envoice.exceptions import ApplicationError
 from scoro_sync.errors import ScoroError
 from scoro_sync.models import SyncRun
 

@@ -1,6 +1,6 @@
 from django.db import models
 
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 from scoro_sync import crypto
 
 

@@ -24,7 +24,7 @@ from accounts.models import Company
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, ScoroUser
 from bookkeeping.services import dimension_groups_ensure
-from envoice.exceptions import ApplicationError, InvalidTransition, ValidationFailed
+from core.errors import ApplicationError, InvalidTransition, ValidationFailed
 from scoro_sync.client import ScoroClient
 from scoro_sync.errors import (
     ScoroAuthError,

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -34,6 +34,7 @@ from bookkeeping.models import (
     TaxRate,
 )
 from bookkeeping.services import dimension_groups_ensure
+from core.parsing import decimal_or_none
 from scoro_sync.client import ScoroClient
 from scoro_sync.contacts import contacts_apply_remote
 from scoro_sync.errors import ScoroError
@@ -66,13 +67,6 @@ def _bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes"}
     return bool(value)
-
-
-def _decimal(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return Decimal("0")
 
 
 def _text(value: Any, limit: int) -> str:
@@ -143,7 +137,7 @@ def _map_vat(row: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     return {
         "code": _text(row.get("vat_code"), 40),
         "name": _text(row.get("vat_name"), 200),
-        "percent": _decimal(row.get("percent")),
+        "percent": decimal_or_none(row.get("percent"), places=2) or Decimal("0"),
         "is_purchases": _bool(row.get("is_purchases")),
         "is_sales": _bool(row.get("is_sales")),
         "is_active": _bool(row.get("is_active", True)),

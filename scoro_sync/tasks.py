@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookkeeping.models import Contact
-from envoice.exceptions import ApplicationError
+from core.errors import ApplicationError
 from scoro_sync.errors import ScoroBudgetExceeded, ScoroError, ScoroRateLimited, ScoroUnavailable
 from scoro_sync.models import ScoroConnection, SyncRun
 

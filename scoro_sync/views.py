@@ -10,7 +10,7 @@ from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Contact, DimensionGroup, FinanceAccount, Product, Project, TaxRate
-from envoice.exceptions import ApplicationError
+from core.errors import ApplicationError
 from scoro_sync import selectors, services
 from scoro_sync.contacts import SYNCED_FIELDS, contact_conflict_resolve
 from scoro_sync.models import ScoroConnection, SyncRun

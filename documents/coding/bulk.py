@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from audit.services import audit_record
+from core.errors import InvalidTransition, ValidationFailed
 from documents.coding.recording import document_record
 from documents.coding.values import DELETABLE_STATUSES, document_update
 from documents.models import Document
-from envoice.exceptions import InvalidTransition, ValidationFailed
 
 log = logging.getLogger(__name__)
 

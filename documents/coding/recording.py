@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.errors import InvalidTransition, ValidationFailed
 from documents.choices import DocumentStatus as S
 from documents.models import Document
 from documents.readiness import recording_problems
 from documents.state import transition
-from envoice.exceptions import InvalidTransition, ValidationFailed
 
 
 def recording_required_for(company) -> bool:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+from core.errors import InvalidTransition, ValidationFailed
+from core.parsing import clean_date, clean_decimal
 from documents.choices import DocumentStatus as S
 from documents.models import Document, DocumentLine
-from envoice.exceptions import InvalidTransition, ValidationFailed
 
 # Extracted values a person may correct, and how each is parsed. Denormalised ones mirror onto columns.
 DATE_FIELDS = ("issue_date", "due_date")
@@ -71,36 +72,10 @@ DELETABLE_STATUSES = frozenset({S.RECEIVED, S.TO_REVIEW, S.IN_APPROVAL, S.READY,
 USER_SOURCE = "user"
 
 
-def _decimal(value: Any, *, name: str, places: int | None = None) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be a number.", {"field": name})
-    if not number.is_finite():
-        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be a number.", {"field": name})
-    return number.quantize(Decimal(10) ** -places) if places is not None else number
-
-
-def clean_date(value: Any, *, name: str) -> dt.date | None:
-    """A date from a form or API value (ISO), or a ValidationFailed naming the field."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(
-            f"{name.replace('_', ' ').capitalize()} must be a date (YYYY-MM-DD).", {"field": name}
-        )
-
-
 def _clean_field(name: str, value: Any) -> Any:
     """The JSON value stored in document.fields for a corrected extracted field."""
     if name in AMOUNT_FIELDS:
-        number = _decimal(value, name=name, places=2)
+        number = clean_decimal(value, name=name, places=2)
         return None if number is None else f"{number:.2f}"
     if name in DATE_FIELDS:
         date = clean_date(value, name=name)
@@ -295,9 +270,9 @@ def _line_update(*, document: Document, data: dict[str, Any], changes: _Changes,
         if kind is str:
             value = str(data[name] or "")[:500]
         elif kind == "amount":
-            value = _decimal(data[name], name=f"line {name}", places=2)
+            value = clean_decimal(data[name], name=f"line {name}", places=2)
         else:
-            value = _decimal(data[name], name=f"line {name}")
+            value = clean_decimal(data[name], name=f"line {name}")
             if name == "quantity" and value is None:
                 value = Decimal("1")
         old = getattr(line, name)

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from envoice.exceptions import ValidationFailed
+from core.errors import ValidationFailed
 
 try:  # HEIC photos from iPhones; pillow-heif registers itself as a Pillow plugin.
     import pillow_heif

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from core.errors import ApplicationError
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType, ExpenseReportStatus
 from documents.models import Document, ExpenseReport
-from envoice.exceptions import ApplicationError
 from publishing.models import PublishAttempt
 from scoro_sync.models import ScoroConnection
 

@@ -16,11 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.errors import ApplicationError
 from documents.choices import DocumentStatus as S
 from documents.choices import ExpenseReportStatus
 from documents.models import Document, ExpenseReport
 from documents.state import transition
-from envoice.exceptions import ApplicationError
 from publishing import mapping
 from publishing.models import PublishAttempt
 from publishing.services.attachments import upload_files

@@ -5,7 +5,7 @@ from django.core import mail
 
 from accounts.models import Invitation, Membership, Role
 from accounts.services import invitation_create, membership_remove
-from envoice.exceptions import ValidationFailed
+from core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

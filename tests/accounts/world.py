@@ -27,7 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import Company, Membership
-from accounts.tenancy import CompanyOwned
+from core.tenancy import CompanyOwned
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
 B_ID = 900_000_001

@@ -7,7 +7,7 @@ import pytest
 from approvals import selectors, services
 from approvals.models import ApprovalRequest
 from audit.selectors import audit_trail_for
-from envoice.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditEvent
+from core.errors import ValidationFailed
 from documents.models import ExpenseReport
-from envoice.exceptions import ValidationFailed
 from publishing.models import PublishAttempt
 from publishing.selectors import publishing_summary_for
 from publishing.services import (

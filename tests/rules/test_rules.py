@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 
 from audit.models import AuditEvent
-from envoice.exceptions import ValidationFailed
+from core.errors import ValidationFailed
 from rules.models import Rule
 from rules.services import rule_build, rule_preview, rule_save, rules_apply
 from tests.factories import make_document

@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AuditEvent
 from bookkeeping.models import Contact, Project, ScoroUser
-from envoice.exceptions import InvalidTransition, ValidationFailed
+from core.errors import InvalidTransition, ValidationFailed
 from scoro_sync.models import ScoroConnection, SyncRun
 from scoro_sync.services import (
     connection_activate,
@@ -117,7 +117,7 @@ def test_deactivate_stops_communication_and_reactivation_keeps_mappings(
     conn = connection_deactivate(company=company, actor=admin_user)
     assert conn.state == ScoroConnection.State.DEACTIVATED and conn.api_key_encrypted == ""
     sandbox.state.calls.clear()
-    from envoice.exceptions import ApplicationError
+    from core.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
         scoro_client_for(company=company)

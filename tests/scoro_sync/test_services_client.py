@@ -2,7 +2,7 @@
 
 import pytest
 
-from envoice.exceptions import ApplicationError
+from core.errors import ApplicationError
 from scoro_sync.errors import ScoroBudgetExceeded
 from scoro_sync.models import ApiCallCount, ScoroConnection
 from scoro_sync.services import api_call_count, scoro_client_for, scoro_today

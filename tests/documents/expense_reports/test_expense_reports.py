@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 
 from bookkeeping.models import DimensionGroup
+from core.errors import InvalidTransition, ValidationFailed
 from documents.expense_reports import (
     expense_report_add_documents,
     expense_report_create,
@@ -13,7 +14,6 @@ from documents.expense_reports import (
     expense_report_totals,
     project_on_expense_form,
 )
-from envoice.exceptions import InvalidTransition, ValidationFailed
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from unittest import mock
 import pytest
 
 from audit.models import AuditEvent
+from core.errors import InvalidTransition, ValidationFailed
 from documents.coding import document_delete, document_record, document_update, documents_bulk
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems
-from envoice.exceptions import InvalidTransition, ValidationFailed
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db

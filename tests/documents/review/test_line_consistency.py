@@ -6,11 +6,11 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from core.errors import ValidationFailed
 from documents.coding import document_record, line_problem
 from documents.models import DocumentLine
 from documents.problems import document_problems
 from documents.review import field_problems
-from envoice.exceptions import ValidationFailed
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,9 @@
+"""The shared kernel: what every app may use and that imports no app of ours.
+
+- `errors`: the application errors services raise (the API and views turn them into answers).
+- `tenancy`: `CompanyOwned`, the base of every model holding a company's data, and its manager.
+- `parsing`: amounts and dates as people and documents write them.
+
+The audit trail (`audit`) sits on this kernel too; domain apps sit above both. tests/test_architecture.py
+keeps the kernel free of app imports and the app graph free of cycles.
+"""
