@@ -12,6 +12,7 @@ from .einvoice import read_einvoice_xml
 from .fields import extract_fields
 from .layout import Doc
 from .parsing import to_decimal
+from .receipt import looks_like_receipt, overlay_receipt
 from .result import ExtractionError, ExtractionResult
 
 MAX_PDF_PAGES = 20  # invoices are short; bounding the work bounds the time
@@ -196,6 +197,13 @@ def _merge_xml(res: ExtractionResult, xml: Any) -> None:
 
 
 # ------------------------------------------------------------------ images
+def _read_image(doc: Doc, hints: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float], dict[str, Any]]:
+    fields, conf, prov = extract_fields(doc, hints=hints, receipt=True)
+    if looks_like_receipt(doc):
+        overlay_receipt(doc, fields, conf, prov, hints)
+    return fields, conf, prov
+
+
 def _run_image(
     data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]
 ) -> ExtractionResult:
@@ -206,7 +214,7 @@ def _run_image(
     started = time.monotonic()
     ocr_image(img, doc, page_no=1, languages=languages, deadline=deadline)
     first_pass = time.monotonic() - started
-    fields, conf, prov = extract_fields(doc, hints=hints, receipt=True)
+    fields, conf, prov = _read_image(doc, hints)
     text = doc.text()
     weak = [k for k in ("total", "issue_date") if not fields.get(k)]
     if (weak or not fields.get("supplier_name")) and deadline - time.monotonic() > 5:
@@ -227,7 +235,7 @@ def _run_image(
         except PassTimeout:
             doc2 = None
         if doc2 is not None:
-            f2, c2, p2 = extract_fields(doc2, hints=hints, receipt=True)
+            f2, c2, p2 = _read_image(doc2, hints)
             for k, v in f2.items():
                 if v not in (None, "", []) and fields.get(k) in (None, "", []):
                     fields[k], conf[k] = v, c2.get(k, 0.4)
