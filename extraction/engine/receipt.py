@@ -21,10 +21,11 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
 
+from .classic import LEGAL_RE, WRAPPED_SUFFIX_RE
+from .layout import Doc, Line
 from .parsing import AMOUNT_RE, find_dates, money, parse_amount
 from .receipt_currency import currency_evidence
 from .result import empty_fields
-from .textrules import LEGAL_RE, WRAPPED_SUFFIX_RE, Doc, Line
 
 # Confidence per evidence: the share of right answers each kind of evidence had on the labelled
 # receipts, measured by `benchmarks/receipts.py` on one half of them and checked on the other

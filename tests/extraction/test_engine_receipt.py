@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extraction.engine import extract
+from extraction.engine.layout import Doc
 from extraction.engine.receipt import choose_total, line_kind, looks_like_receipt, read_receipt
 from extraction.engine.receipt_currency import currency_evidence
-from extraction.engine.textrules import Doc
 
 
 def _receipt(rows: list[str], width: float = 300.0) -> Doc:
