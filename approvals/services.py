@@ -155,7 +155,7 @@ def approval_reject(*, request: ApprovalRequest, actor, comment: str) -> Approva
                 "reject",
                 actor=actor,
                 message=f"Rejected: {comment}",
-                data={"request": request.pk, "step": step.position + 1},
+                data={"request": request.pk, "step": step.position + 1, "reason": comment},
             )
         else:
             _report_set_status(

@@ -12,6 +12,8 @@ class DocumentStatus(models.TextChoices):
     EXTRACTING = "extracting", "Extracting"
     TO_REVIEW = "to_review", "To review"
     IN_APPROVAL = "in_approval", "In approval"
+    # An approver said no: back with the person who coded it, with the reason, until corrected.
+    REJECTED = "rejected", "Rejected"
     READY = "ready", "Ready"
     QUEUED = "queued", "Queued for Scoro"
     PUBLISHING = "publishing", "Publishing"

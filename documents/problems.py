@@ -25,16 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from documents.choices import DocumentStatus as S
-from documents.coding import (
-    TOLERANCE,
-    duplicate_candidates,
-    line_label,
-    line_problems,
-    missing_coding,
-    recording_required_for,
-    totals_problem,
-)
+from documents.coding import duplicate_candidates, recording_required_for
 from documents.models import Document
+from documents.readiness import TOLERANCE, line_label, line_problems, missing_coding, totals_problem
 
 # Confidences are calibrated (extraction): below this line a value is wrong often enough to check it.
 LOW_CONFIDENCE = 0.9
@@ -74,7 +67,7 @@ FIELD_NAMES = {
 }
 # Problems that only matter while a document can still be corrected.
 LIST_PREFETCH = ("lines",)
-OPEN_STATUSES = frozenset({S.RECEIVED, S.EXTRACTING, S.TO_REVIEW})
+OPEN_STATUSES = frozenset({S.RECEIVED, S.EXTRACTING, S.TO_REVIEW, S.REJECTED})
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from accounts.roles import role_can
+from audit.models import AuditEvent
+from documents.choices import DocumentStatus
 from documents.models import Document, ExpenseReport
 
 
@@ -58,3 +65,41 @@ def expense_report_queryset_for(*, membership) -> QuerySet[ExpenseReport]:
     if not role_can(membership.role, "documents.view_all"):
         qs = qs.filter(employee=membership.user)
     return qs
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a document was rejected, by whom and when (from the audit trail of the rejection)."""
+
+    reason: str
+    by: str
+    at: dt.datetime
+
+    def as_dict(self) -> dict:
+        return {"reason": self.reason, "by": self.by, "at": self.at.isoformat()}
+
+
+def rejections_for(*, company, documents: Iterable[Document]) -> dict[int, Rejection]:
+    """document id → its latest rejection, for those of `documents` that are rejected; one query."""
+    ids = [d.pk for d in documents if d.status == DocumentStatus.REJECTED]
+    if not ids:
+        return {}
+    events = (
+        AuditEvent.objects.for_company(company)
+        .filter(
+            target_type=ContentType.objects.get_for_model(Document),
+            target_id__in=ids,
+            to_state=DocumentStatus.REJECTED,
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    found: dict[int, Rejection] = {}
+    for event in events:  # oldest first: the latest rejection wins
+        reason = (event.data or {}).get("reason") or event.message.removeprefix("Rejected: ")
+        found[event.target_id] = Rejection(reason=reason, by=event.who, at=event.created_at)
+    return found
+
+
+def rejection_for(document: Document) -> Rejection | None:
+    return rejections_for(company=document.company, documents=[document]).get(document.pk)

@@ -17,13 +17,13 @@ from documents.models import Document
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "start_extraction": (frozenset({S.RECEIVED, S.TO_REVIEW}), S.EXTRACTING),
     "finish_extraction": (frozenset({S.EXTRACTING, S.RECEIVED}), S.TO_REVIEW),
-    "record": (frozenset({S.TO_REVIEW}), S.READY),
+    "record": (frozenset({S.TO_REVIEW, S.REJECTED}), S.READY),
     # "Recording required" off in the Scoro settings: ready without recording.
-    "submit": (frozenset({S.TO_REVIEW}), S.READY),
-    "send_to_approval": (frozenset({S.TO_REVIEW, S.READY}), S.IN_APPROVAL),
+    "submit": (frozenset({S.TO_REVIEW, S.REJECTED}), S.READY),
+    "send_to_approval": (frozenset({S.TO_REVIEW, S.REJECTED, S.READY}), S.IN_APPROVAL),
     "approve": (frozenset({S.IN_APPROVAL}), S.READY),
-    "reject": (frozenset({S.IN_APPROVAL}), S.TO_REVIEW),
-    "reopen": (frozenset({S.READY, S.IN_APPROVAL, S.PUBLISHED, S.PUBLISH_FAILED}), S.TO_REVIEW),
+    "reject": (frozenset({S.IN_APPROVAL}), S.REJECTED),
+    "reopen": (frozenset({S.READY, S.IN_APPROVAL, S.REJECTED, S.PUBLISHED, S.PUBLISH_FAILED}), S.TO_REVIEW),
     "queue_publish": (frozenset({S.READY, S.PUBLISH_FAILED, S.PUBLISHED}), S.QUEUED),
     "start_publish": (frozenset({S.QUEUED, S.PUBLISHING}), S.PUBLISHING),
     "finish_publish": (frozenset({S.PUBLISHING, S.QUEUED}), S.PUBLISHED),

@@ -29,10 +29,10 @@ from documents.coding import BULK_ACTIONS, documents_bulk, recording_required_fo
 from documents.pagination import DocumentPaginator
 from documents.problems import LIST_PREFETCH, document_problems, problem_summary
 from documents.review import overall_confidence
-from documents.selectors import document_list, document_queryset_for
+from documents.selectors import document_list, document_queryset_for, rejection_for, rejections_for
 
 PAGE_SIZE = 50
-OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW)
+OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW, S.REJECTED)
 # Not read yet: lists and the upload page poll these until extraction has finished.
 READING = frozenset({S.RECEIVED, S.EXTRACTING})
 DONE = (S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
@@ -132,7 +132,9 @@ def published_column(document, *, site_url: str) -> dict[str, str]:
     }
 
 
-def list_row(document, *, spec: dict[str, Any], site_url: str, recording_required: bool) -> dict[str, Any]:
+def list_row(
+    document, *, spec: dict[str, Any], site_url: str, recording_required: bool, rejection=None
+) -> dict[str, Any]:
     """What a list row shows beside the document's columns; `pending` rows refresh themselves."""
     problems = document_problems(
         document, duplicate=bool(document.duplicate_of_id), recording_required=recording_required
@@ -140,6 +142,7 @@ def list_row(document, *, spec: dict[str, Any], site_url: str, recording_require
     return {
         "doc": document,
         "pending": document.status in READING,
+        "rejection": rejection,
         "confidence": overall_confidence(document),
         "problems": problems,
         "problem_summary": problem_summary(problems),
@@ -185,8 +188,12 @@ class DocumentListView(CompanyRequiredMixin, View):
         page = paginator.get_page(request.GET.get("page"))
         site_url = _site_url(request.company) if spec.get("archive") else ""
         recording = recording_required_for(request.company)
+        rejections = rejections_for(company=request.company, documents=page.object_list)
         rows = [
-            list_row(d, spec=spec, site_url=site_url, recording_required=recording) for d in page.object_list
+            list_row(
+                d, spec=spec, site_url=site_url, recording_required=recording, rejection=rejections.get(d.pk)
+            )
+            for d in page.object_list
         ]
         can_code = role_can(request.membership.role, "documents.code")
         params = request.GET.copy()
@@ -239,7 +246,11 @@ class DocumentRowView(CompanyRequiredMixin, View):
         )
         site_url = _site_url(request.company) if spec.get("archive") else ""
         row = list_row(
-            document, spec=spec, site_url=site_url, recording_required=recording_required_for(request.company)
+            document,
+            spec=spec,
+            site_url=site_url,
+            recording_required=recording_required_for(request.company),
+            rejection=rejection_for(document),
         )
         can_code = role_can(request.membership.role, "documents.code")
         context = {

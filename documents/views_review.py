@@ -23,6 +23,7 @@ from documents.coding import (
     HEADER_CODING,
     LINE_CODING,
     LINE_VALUES,
+    RECORDABLE_STATUSES,
     document_delete,
     document_record,
     document_supplier_create,
@@ -39,7 +40,7 @@ from documents.review import (
     review_duplicates,
     source_label,
 )
-from documents.selectors import document_queryset_for
+from documents.selectors import document_queryset_for, rejection_for
 from documents.views import OPEN
 
 # Raster formats a browser shows without running anything (no SVG).
@@ -173,6 +174,7 @@ class DocumentReviewView(CompanyRequiredMixin, View):
             "embedded_files": embedded_files_for(document),
             "title": str(document),
             "document": document,
+            "rejection": rejection_for(document),
             "learned": last_run.hints_explanation if last_run else "",
             "pages": pages,
             "lines": lines,
@@ -191,7 +193,7 @@ class DocumentReviewView(CompanyRequiredMixin, View):
             "missing": recording_problems(document, full=recording),
             "recording_required": recording,
             "can_code": role_can(role, "documents.code") and document.status not in ("queued", "publishing"),
-            "can_record": role_can(role, "documents.record") and document.status == "to_review",
+            "can_record": role_can(role, "documents.record") and document.status in RECORDABLE_STATUSES,
             "can_delete": role_can(role, "documents.delete"),
             "next_document": next_in_inbox(request, document),
             "trail": audit_trail_for(target=document).order_by("-created_at")[:30],

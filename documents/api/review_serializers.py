@@ -95,11 +95,20 @@ class ApprovalStepSummarySerializer(serializers.Serializer):
     decisions = ApprovalDecisionSerializer(many=True)
 
 
+class RejectionSerializer(serializers.Serializer):
+    """Why an approver rejected the document (present while its status is "rejected")."""
+
+    reason = serializers.CharField()
+    by = serializers.CharField(help_text="The approver's name.")
+    at = serializers.DateTimeField()
+
+
 class DocumentDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(choices=DocumentType.choices)
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
     status_label = serializers.CharField()
+    rejection = RejectionSerializer(allow_null=True)
     filename = serializers.CharField()
     content_type = serializers.CharField()
     file = serializers.CharField(help_text="URL of the original bytes.")

@@ -15,7 +15,7 @@ from documents.api.review_serializers import DocumentDetailSerializer, DocumentP
 from documents.coding import document_delete, document_record, document_update, recording_problems
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems, review_duplicates, source_label
-from documents.selectors import document_queryset_for
+from documents.selectors import document_queryset_for, rejection_for
 
 
 def _ref(obj) -> dict[str, Any] | None:
@@ -44,6 +44,7 @@ def document_detail_data(document: Document) -> dict[str, Any]:
         "type": document.type,
         "status": document.status,
         "status_label": document.get_status_display(),
+        "rejection": rejection.as_dict() if (rejection := rejection_for(document)) else None,
         "filename": document.filename,
         "content_type": document.content_type,
         "file": file_url(document),

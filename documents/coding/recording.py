@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from core.errors import InvalidTransition, ValidationFailed
-from documents.choices import DocumentStatus as S
+from documents.coding.values import RECORDABLE_STATUSES
 from documents.models import Document
 from documents.readiness import recording_problems
 from documents.state import transition
@@ -33,7 +33,7 @@ def document_record(*, document: Document, actor) -> Document:
 
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.status != S.TO_REVIEW:
+        if document.status not in RECORDABLE_STATUSES:
             raise InvalidTransition(
                 f"Only documents to review can be recorded; this one is {document.get_status_display().lower()}."
             )

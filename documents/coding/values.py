@@ -67,7 +67,11 @@ LINE_VALUES = {
 
 # A document in these states is being sent to Scoro right now; it cannot change under the worker.
 LOCKED_STATUSES = frozenset({S.EXTRACTING, S.QUEUED, S.PUBLISHING})
-DELETABLE_STATUSES = frozenset({S.RECEIVED, S.TO_REVIEW, S.IN_APPROVAL, S.READY, S.PUBLISH_FAILED})
+DELETABLE_STATUSES = frozenset(
+    {S.RECEIVED, S.TO_REVIEW, S.REJECTED, S.IN_APPROVAL, S.READY, S.PUBLISH_FAILED}
+)
+# Coded by a person and waiting for them: recording (again, after a rejection) starts here.
+RECORDABLE_STATUSES = frozenset({S.TO_REVIEW, S.REJECTED})
 
 USER_SOURCE = "user"
 

@@ -90,14 +90,18 @@ def test_approver_approves_through_the_api(api_client_for, approver, in_approval
     assert (decision["user"], decision["decision"], decision["comment"]) == (approver.pk, "approved", "Fine")
 
 
-def test_reject_needs_a_reason_and_goes_back_to_review(api_client_for, approver, in_approval):
+def test_reject_needs_a_reason_and_says_rejected_with_it(api_client_for, approver, in_approval):
     client = api_client_for(approver)
     assert client.post(f"/api/v1/documents/{in_approval.pk}/reject/", {}, format="json").status_code == 400
     response = client.post(
         f"/api/v1/documents/{in_approval.pk}/reject/", {"comment": "Duplicate"}, format="json"
     )
     assert response.status_code == 200
-    assert response.json()["status"] == "to_review"
+    assert response.json()["status"] == "rejected"
+    detail = client.get(f"/api/v1/documents/{in_approval.pk}/").json()
+    assert (detail["status"], detail["status_label"]) == ("rejected", "Rejected")
+    assert detail["rejection"]["reason"] == "Duplicate"
+    assert detail["rejection"]["by"] == (approver.get_full_name() or approver.username)
 
 
 def test_member_who_is_not_an_approver_of_the_step_gets_403(

@@ -8,6 +8,7 @@ from approvals import selectors, services
 from approvals.models import ApprovalRequest
 from audit.selectors import audit_trail_for
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from documents.selectors import rejection_for
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,19 +152,25 @@ def test_rule_named_approver_is_an_extra_step(make_document, make_workflow, appr
     assert [a["id"] for a in selectors.approval_summary_for(document=document)[0]["approvers"]] == [named.pk]
 
 
-def test_reject_sends_back_to_review_with_the_reason(
-    make_document, make_workflow, approver, accountant, mailoutbox
+def test_reject_marks_it_rejected_with_the_reason_and_tells_who_recorded_it(
+    make_document, make_workflow, approver, accountant, mailoutbox, django_capture_on_commit_callbacks
 ):
     make_workflow([{"users": [approver]}])
     document = make_document()
-    _start(document, accountant)
+    document.recorded_by = accountant
+    document.save(update_fields=["recorded_by"])
+    _start(document, approver)
     with pytest.raises(ValidationFailed):
         services.approval_reject(request=_pending(document), actor=approver, comment="  ")
-    services.approval_reject(request=_pending(document), actor=approver, comment="Wrong project")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approval_reject(request=_pending(document), actor=approver, comment="Wrong project")
     document.refresh_from_db()
-    assert document.status == "to_review"
+    assert document.status == "rejected"
     event = list(audit_trail_for(target=document))[-1]
-    assert (event.verb, event.to_state, event.message) == ("reject", "to_review", "Rejected: Wrong project")
+    assert (event.verb, event.to_state, event.message) == ("reject", "rejected", "Rejected: Wrong project")
+    assert rejection_for(document).reason == "Wrong project"
+    told = [m for m in mailoutbox if accountant.email in m.to]
+    assert len(told) == 1 and "rejected" in told[0].subject and "Wrong project" in told[0].body
     decision = next(e for e in audit_trail_for(target=document) if e.verb == "approval_rejected")
     assert decision.actor == approver and decision.message == "Rejected step 1 of 1: Wrong project"
     assert decision.data["comment"] == "Wrong project"

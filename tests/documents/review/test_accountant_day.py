@@ -66,3 +66,58 @@ def test_inbox_rows_update_in_place_while_a_document_is_read(
     assert row.get_by_test_id("problems").inner_text() == "Coding missing"
     assert row.get_attribute("hx-get") is None  # read: it stops polling
     screenshot(page, "2-read-in-place")
+
+
+def test_a_rejection_stands_out_for_whoever_recorded_it(
+    page, live_server, screenshot, company, accountant, approver, admin_user, books, mailoutbox
+):
+    from decimal import Decimal
+
+    from approvals.services import approval_start_if_required, approval_workflow_save
+
+    approver.first_name, approver.last_name = "Mari", "Tamm"
+    approver.save()
+    approval_workflow_save(
+        company=company,
+        actor=admin_user,
+        name="Everything",
+        document_types=["purchase_invoice"],
+        min_amount=Decimal("0"),
+        steps=[{"users": [approver]}],
+    )
+    document = make_document(
+        company, supplier=books["supplier"], fields={"invoice_number": "REJ-9"}, recorded_by=accountant
+    )
+    assert approval_start_if_required(document=document, actor=accountant)
+
+    login(page, live_server, "approver")
+    page.goto(f"{live_server.url}/approvals/")
+    item = page.get_by_test_id("approval-item")
+    item.locator("summary", has_text="Reject").click()
+    item.locator("form[action*=reject] textarea").fill("Wrong project: this is the Cloud platform.")
+    item.get_by_test_id("reject").click()
+    page.wait_for_load_state()
+    # the person who recorded it is told by e-mail, with the reason
+    told = [m for m in mailoutbox if m.to == [accountant.email]]
+    assert len(told) == 1 and "was rejected" in told[0].subject and "Cloud platform" in told[0].body
+
+    page.context.clear_cookies()
+    login(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/documents/")
+    row = page.get_by_test_id("doc-row").filter(has_text="REJ-9")
+    assert row.get_by_test_id("row-status").inner_text() == "Rejected"
+    assert row.get_by_test_id("row-rejection").inner_text() == (
+        "Wrong project: this is the Cloud platform. — Mari Tamm"
+    )
+    screenshot(page, "1-inbox-rejected")
+    row.get_by_role("link").first.click()
+    banner = page.get_by_test_id("rejection")
+    assert banner.inner_text().startswith("Rejected by Mari Tamm on ")
+    assert "Wrong project: this is the Cloud platform." in banner.inner_text()
+    # the banner is the first thing on the form side of the page
+    assert page.locator(".review > section").nth(1).locator("> *").first.get_attribute("data-testid") == (
+        "rejection"
+    )
+    assert page.get_by_test_id("status").inner_text() == "Rejected"
+    assert page.get_by_test_id("record").is_visible()  # corrected, it can be recorded again
+    screenshot(page, "2-review-rejected")
