@@ -9,7 +9,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "created_at",
         "company",
         "who",
-        "verb",
+        "verb_label",
         "from_state",
         "to_state",
         "target_type",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audit.choices import AuditVerb, verb_label
 from core.tenancy import CompanyOwned
 
 
@@ -13,7 +14,7 @@ class AuditEvent(CompanyOwned):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_label = models.CharField(max_length=150, blank=True, help_text="'system', a task or mail sender")
-    verb = models.CharField(max_length=60)
+    verb = models.CharField(max_length=60, choices=AuditVerb.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField()
     from_state = models.CharField(max_length=40, blank=True)
@@ -27,7 +28,12 @@ class AuditEvent(CompanyOwned):
         indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.who} {self.verb}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.who}: {self.verb_label}"
+
+    @property
+    def verb_label(self) -> str:
+        """What happened, in the words every history shows ("Extraction finished")."""
+        return verb_label(self.verb)
 
     @property
     def who(self) -> str:

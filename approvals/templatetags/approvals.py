@@ -70,29 +70,6 @@ def approval_history(subject):
     return list(audit_trail_for(target=subject).order_by("-created_at", "-id")[:30])
 
 
-VERBS = {
-    "send_to_approval": "sent it to approval",
-    "approval_approved": "approved",
-    "approval_rejected": "rejected",
-    "approval_forwarded": "forwarded",
-    "approval_restarted": "restarted the approval",
-    "approve": "completed the approval",
-    "reject": "sent it back to review",
-    "confirm": "confirmed the report",
-    "record": "recorded it",
-    "submit": "submitted it",
-    "coded": "changed the coding",
-    "corrected": "corrected fields",
-    "finish_extraction": "read the document",
-    "start_extraction": "started reading",
-}
-
-
-@register.filter
-def audit_verb(verb: str) -> str:
-    return VERBS.get(verb, verb.replace("_", " "))
-
-
 @register.filter
 def state_label(value: str) -> str:
     from documents.choices import DocumentStatus, ExpenseReportStatus
