@@ -19,12 +19,14 @@ from .model import (
     PaymentMeans,
     VatRow,
     amount,
+    decimal_of,
     document_title,
     iban,
     iso_date,
     percent,
     quantity,
     unit_label,
+    vat_category,
     vat_label,
 )
 from .xmlnav import all_of, cell, first, multiline, path_of, text
@@ -126,7 +128,9 @@ def _line(el: Any) -> Line:
     qty_node = first(el, f"{_LINE_DELIVERY[0]}/BilledQuantity", f"{_LINE_DELIVERY[1]}/BilledQuantity")
     tax = first(settlement, "ApplicableTradeTax")
     rate = text(tax, *_RATE)
-    price_discounts = [n for n in all_of(gross, "AppliedTradeAllowanceCharge") if text(n, "ActualAmount")]
+    price_discounts = [
+        n for n in all_of(gross, "AppliedTradeAllowanceCharge") if decimal_of(text(n, "ActualAmount"))
+    ]
     base_qty = text(net, "BasisQuantity") or text(gross, "BasisQuantity")
     name = text(product, "Name")
     return Line(
@@ -288,7 +292,7 @@ def read(root: Any) -> InvoiceView:
         rate = text(tax, *_RATE)
         view.vat.append(
             VatRow(
-                category=vat_label(text(tax, "CategoryCode"), "") or text(tax, "CategoryCode"),
+                category=vat_category(text(tax, "CategoryCode")),
                 rate=percent(rate) if rate else "",
                 base=cell(tax, "BasisAmount", fmt=amount) or Cell(""),
                 amount=cell(tax, "CalculatedAmount", fmt=amount) or Cell(""),
@@ -307,8 +311,8 @@ def read(root: Any) -> InvoiceView:
     currency = view.currency.text if view.currency else ""
     totals = view.totals
     totals.add("Sum of line net amounts", cell(summary, "LineTotalAmount", fmt=amount))
-    totals.add("Allowances", cell(summary, "AllowanceTotalAmount", fmt=amount))
-    totals.add("Charges", cell(summary, "ChargeTotalAmount", fmt=amount))
+    totals.add("Allowances", cell(summary, "AllowanceTotalAmount", fmt=amount), subtract=True, optional=True)
+    totals.add("Charges", cell(summary, "ChargeTotalAmount", fmt=amount), optional=True)
     totals.add("Total without VAT", cell(summary, "TaxBasisTotalAmount", fmt=amount), strong=True)
     vat_nodes = all_of(summary, "TaxTotalAmount")
     # BT-111 repeats the VAT in the accounting currency: show the invoice currency's first.
@@ -318,8 +322,10 @@ def read(root: Any) -> InvoiceView:
         label = f"VAT in {node.get('currencyID')}" if other else "VAT"
         totals.add(label, Cell(amount(text(node)), path_of(node)))
     totals.add("Total with VAT", cell(summary, "GrandTotalAmount", fmt=amount), strong=True)
-    totals.add("Paid in advance", cell(summary, "TotalPrepaidAmount", fmt=amount))
-    totals.add("Rounding", cell(summary, "RoundingAmount", fmt=amount))
+    totals.add(
+        "Paid in advance", cell(summary, "TotalPrepaidAmount", fmt=amount), subtract=True, optional=True
+    )
+    totals.add("Rounding", cell(summary, "RoundingAmount", fmt=amount), optional=True)
     totals.add("Amount due", cell(summary, "DuePayableAmount", fmt=amount), strong=True)
     view.payment_terms = [n for t in terms for n in multiline(t, "Description")]
     for term in terms:

@@ -19,6 +19,7 @@ from .model import (
     iso_date,
     percent,
     quantity,
+    vat_category,
     vat_label,
 )
 from .xmlnav import all_of, cell, first, multiline, path_of, text
@@ -152,7 +153,7 @@ def read(root: Any) -> InvoiceView:
         rate = text(spec, "VatRatePercent")
         view.vat.append(
             VatRow(
-                category=vat_label(text(spec, "VatCode"), "") or text(spec, "VatCode"),
+                category=vat_category(text(spec, "VatCode")),
                 rate=_percent(rate) if rate else "",
                 base=cell(spec, "VatBaseAmount", fmt=_amount) or Cell(""),
                 amount=cell(spec, "VatRateAmount", fmt=_amount) or Cell(""),
@@ -164,7 +165,7 @@ def read(root: Any) -> InvoiceView:
     totals = view.totals
     totals.add("Total without VAT", cell(details, "InvoiceTotalVatExcludedAmount", fmt=_amount), strong=True)
     totals.add("VAT", cell(details, "InvoiceTotalVatAmount", fmt=_amount))
-    totals.add("Rounding", cell(details, "InvoiceTotalRoundoffAmount", fmt=_amount))
+    totals.add("Rounding", cell(details, "InvoiceTotalRoundoffAmount", fmt=_amount), optional=True)
     totals.add("Total with VAT", cell(details, "InvoiceTotalVatIncludedAmount", fmt=_amount), strong=True)
     totals.add(
         "Amount due",

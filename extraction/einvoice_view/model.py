@@ -111,9 +111,24 @@ class VatRow:
 class Totals:
     rows: list[tuple[str, Cell, bool]] = field(default_factory=list)  # (label, value, emphasised)
 
-    def add(self, label: str, value: Cell | None, *, strong: bool = False) -> None:
-        if value is not None and value.text:
-            self.rows.append((label, value, strong))
+    def add(
+        self,
+        label: str,
+        value: Cell | None,
+        *,
+        strong: bool = False,
+        subtract: bool = False,
+        optional: bool = False,
+    ) -> None:
+        """`subtract`: an amount the arithmetic takes away (allowances, prepaid), shown with a minus;
+        `optional`: a row that says nothing when zero (no allowances, nothing prepaid) and is left out then."""
+        if value is None or not value.text:
+            return
+        if optional and decimal_of(value.text.replace(",", "")) == 0:
+            return
+        if subtract and not value.text.startswith("-") and decimal_of(value.text.replace(",", "")):
+            value = Cell(f"−{value.text}", value.path)
+        self.rows.append((label, value, strong))
 
 
 @dataclass
@@ -383,6 +398,12 @@ def vat_label(category: str | None, rate: str | None) -> str:
     if code and code != "S":
         parts.append(VAT_CATEGORIES.get(code, code))
     return " · ".join(p for p in parts if p)
+
+
+def vat_category(code: str | None) -> str:
+    """The VAT category by name ("Standard rate"), or the code as written when it is not a known one."""
+    clean = (code or "").strip().upper()
+    return VAT_CATEGORIES.get(clean, (code or "").strip())
 
 
 def unit_label(code: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from extraction.engine.xmlsafe import local
@@ -18,12 +19,14 @@ from .model import (
     PaymentMeans,
     VatRow,
     amount,
+    decimal_of,
     document_title,
     iban,
     iso_date,
     percent,
     quantity,
     unit_label,
+    vat_category,
     vat_label,
 )
 from .xmlnav import all_of, cell, first, multiline, path_of, text
@@ -115,7 +118,7 @@ def _line(el: Any, level: int = 0) -> list[Line]:
         unit=unit_label(qty_node.get("unitCode")) if qty_node is not None else "",
         net_price=amount(text(price, "PriceAmount")) if text(price, "PriceAmount") else "",
         gross_price=amount(text(price_ac, "BaseAmount")) if text(price_ac, "BaseAmount") else "",
-        price_discount=amount(text(price_ac, "Amount")) if text(price_ac, "Amount") else "",
+        price_discount=amount(text(price_ac, "Amount")) if decimal_of(text(price_ac, "Amount")) else "",
         price_base_quantity=quantity(text(price, "BaseQuantity")) if text(price, "BaseQuantity") else "",
         total=cell(el, "LineExtensionAmount", fmt=amount),
         vat=vat_label(text(tax, "ID"), percent(text(tax, "Percent")) if text(tax, "Percent") else ""),
@@ -233,7 +236,7 @@ def read(root: Any) -> InvoiceView:
         category = first(subtotal, "TaxCategory")
         view.vat.append(
             VatRow(
-                category=vat_label(text(category, "ID"), "") or text(category, "ID"),
+                category=vat_category(text(category, "ID")),
                 rate=percent(text(category, "Percent")) if text(category, "Percent") else "",
                 base=cell(subtotal, "TaxableAmount", fmt=amount),
                 amount=cell(subtotal, "TaxAmount", fmt=amount),
@@ -249,14 +252,14 @@ def read(root: Any) -> InvoiceView:
     lmt = first(root, "LegalMonetaryTotal")
     totals = view.totals
     totals.add("Sum of line net amounts", cell(lmt, "LineExtensionAmount", fmt=amount))
-    totals.add("Allowances", cell(lmt, "AllowanceTotalAmount", fmt=amount))
-    totals.add("Charges", cell(lmt, "ChargeTotalAmount", fmt=amount))
+    totals.add("Allowances", cell(lmt, "AllowanceTotalAmount", fmt=amount), subtract=True, optional=True)
+    totals.add("Charges", cell(lmt, "ChargeTotalAmount", fmt=amount), optional=True)
     totals.add("Total without VAT", cell(lmt, "TaxExclusiveAmount", fmt=amount), strong=True)
     for tax_total in tax_totals[:1]:
         totals.add("VAT", cell(tax_total, "TaxAmount", fmt=amount))
     totals.add("Total with VAT", cell(lmt, "TaxInclusiveAmount", fmt=amount), strong=True)
-    totals.add("Paid in advance", cell(lmt, "PrepaidAmount", fmt=amount))
-    totals.add("Rounding", cell(lmt, "PayableRoundingAmount", fmt=amount))
+    totals.add("Paid in advance", cell(lmt, "PrepaidAmount", fmt=amount), subtract=True, optional=True)
+    totals.add("Rounding", cell(lmt, "PayableRoundingAmount", fmt=amount), optional=True)
     totals.add("Amount due", cell(lmt, "PayableAmount", fmt=amount), strong=True)
     terms = all_of(root, "PaymentTerms")
     view.payment_terms = [n for t in terms for n in multiline(t, "Note")]
@@ -265,8 +268,8 @@ def read(root: Any) -> InvoiceView:
     for note in multiline(root, "Note"):
         # Peppol/XRechnung put the UNTDID 4451 subject in front: "#AAK#text".
         parts = note.split("#", 2)
-        if note.startswith("#") and len(parts) == 3 and parts[1] in NOTE_SUBJECTS:
-            label = NOTE_SUBJECTS[parts[1]]
+        if note.startswith("#") and len(parts) == 3 and re.fullmatch(r"[A-Z]{3}", parts[1]):
+            label = NOTE_SUBJECTS.get(parts[1], parts[1])
             note = f"{label}: {parts[2].strip()}" if label else parts[2].strip()
         view.notes.append(note)
     for ref in all_of(root, "AdditionalDocumentReference"):
