@@ -9,7 +9,7 @@ import pytest
 
 from documents.einvoice_view import embedded_files_for
 from publishing.services import publish_document
-from tests.einvoice_view.conftest import dev_file
+from tests.extraction.einvoice_view.devset import dev_file
 from tests.publishing.conftest import wait_published
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

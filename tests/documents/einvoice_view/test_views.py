@@ -9,7 +9,7 @@ import re
 import pytest
 
 from extraction.services import extraction_run
-from tests.einvoice_view.conftest import dev_file
+from tests.extraction.einvoice_view.devset import dev_file
 from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The labelled dev set (../shared/eval/dev) read at run time; tests skip when it is absent."""
+"""The labelled dev set (../shared/eval/dev), read at run time by the e-invoice view tests; they skip when it is absent."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev"
+DEV = Path(__file__).resolve().parents[3].parent / "shared" / "eval" / "dev"
 
 
 def dev_file(name: str) -> bytes:

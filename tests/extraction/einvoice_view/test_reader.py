@@ -13,7 +13,7 @@ import pytest
 from extraction.einvoice_view import embedded_files, read_view
 from extraction.einvoice_view.attachments import MAX_FILE_BYTES, sniff
 from extraction.engine.result import ExtractionError
-from tests.einvoice_view.conftest import dev_file, labelled
+from tests.extraction.einvoice_view.devset import dev_file, labelled
 
 EINVOICES = labelled("einvoice_xml", "einvoice_pdf")
 

@@ -10,7 +10,7 @@ import pytest
 from documents.tasks import generate_previews
 from extraction.services import extraction_run
 from tests.browser_fixtures import login
-from tests.einvoice_view.conftest import dev_file
+from tests.extraction.einvoice_view.devset import dev_file
 from tests.factories import DocumentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
