@@ -66,7 +66,7 @@ def sweep_stuck_documents() -> int:
     now = timezone.now()
     received_before = now - timedelta(seconds=settings.ENVOICE_STUCK_AFTER_SECONDS)
     # A running extraction may take the whole task time limit; only then is it stuck.
-    extracting_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    extracting_before = now - timedelta(seconds=settings.ENVOICE_EXTRACTION_TASK_TIME_LIMIT + 60)
     stuck = Document.objects.filter(
         status=DocumentStatus.RECEIVED, received_at__lt=received_before
     ) | Document.objects.filter(status=DocumentStatus.EXTRACTING, updated_at__lt=extracting_before)

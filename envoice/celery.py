@@ -1,9 +1,13 @@
 """The Celery app. Configuration comes from Django settings under the CELERY_ namespace."""
 
 import os
+from logging.config import dictConfig
 
 from celery import Celery, signals
 from celery.schedules import crontab
+from django.conf import settings
+
+from core import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.local")
 
@@ -28,3 +32,14 @@ def _start_worker_heartbeat(**_kwargs) -> None:
     from envoice.health import start_heartbeat_thread
 
     start_heartbeat_thread()
+
+
+@signals.setup_logging.connect
+def _logging_from_django_settings(**_kwargs) -> None:
+    """Workers log like the web processes (settings.LOGGING: JSON lines with the task id), not Celery's way."""
+    dictConfig(settings.LOGGING)
+
+
+signals.before_task_publish.connect(logs.task_message_headers, weak=False)
+signals.task_prerun.connect(logs.task_started, weak=False)
+signals.task_postrun.connect(logs.task_finished, weak=False)

@@ -4,10 +4,12 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from envoice.views import healthz
+from monitoring.views import metrics
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="documents:inbox", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("documents/", include("documents.urls")),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from bookkeeping.models import Contact
+from core import metrics
 from core.parsing import date_or_none, decimal_or_none
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document, DocumentLine
@@ -60,6 +61,8 @@ def extraction_run(*, document_id: int) -> Document | None:
     started = time.monotonic()
     outcome = _extract_with_hints(document, data)
     outcome["seconds"] = round(time.monotonic() - started, 3)
+    category = outcome["result"].source if "result" in outcome else "error"
+    metrics.EXTRACTION_SECONDS.observe(outcome["seconds"], category=category or "unknown")
     return _store_outcome(document, outcome)
 
 

@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 
 from accounts.models import Company
+from core import metrics
 from publishing import services
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def publish_attempt(self, attempt_id: int) -> str:
         attempt_id=attempt_id, retries=self.request.retries, final=self.request.retries >= max_retries
     )
     if outcome.status == "retry":
+        metrics.PUBLISH_OUTCOMES.inc(outcome="retry")
         raise self.retry(countdown=outcome.countdown)
     return outcome.status
 

@@ -61,6 +61,8 @@ RAW_CHUNK_BYTES = MAX_CHUNK_CHARS // 4 * 3
 MAX_PAGES = 100_000  # a guard against a server that ignores `page` (would otherwise loop forever)
 
 OnCall = Callable[[str, str], None]
+# (module, action, HTTP status — the body's statusCode when HTTP says 200 — or None when no answer came)
+OnAnswer = Callable[[str, str, "int | None"], None]
 Lookup = Callable[[], "dict[str, Any] | None"]
 
 
@@ -149,6 +151,7 @@ class ScoroClient:
         timeout: float | tuple[float, float] = (5, 30),
         max_retries: int = 5,
         on_call: OnCall | None = None,
+        on_answer: OnAnswer | None = None,
         sleep: Callable[[float], None] = time.sleep,
         backoff_base: float = 0.5,
         backoff_max: float = 60.0,
@@ -164,6 +167,7 @@ class ScoroClient:
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
         self.on_call = on_call
+        self.on_answer = on_answer
         self._sleep = sleep
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -429,21 +433,27 @@ class ScoroClient:
             resp = self.session.post(
                 url, data=json.dumps(body, default=_json_default), headers=headers, timeout=self.timeout
             )
-        except requests.exceptions.ConnectionError as exc:
-            if isinstance(exc, requests.exceptions.ConnectTimeout) or _request_was_not_sent(exc):
-                raise ScoroUnavailable(f"Could not connect to {self.base_url}", **where) from None
-            raise ScoroUnavailable(
-                f"Connection to {self.base_url} broke before Scoro answered", ambiguous=True, **where
-            ) from None
-        except requests.exceptions.Timeout:
-            raise ScoroUnavailable(
-                f"Scoro did not answer within {self.timeout} s", ambiguous=True, **where
-            ) from None
         except requests.exceptions.RequestException as exc:
-            raise ScoroUnavailable(
-                self._redact(f"Request to Scoro failed: {type(exc).__name__}"), ambiguous=True, **where
-            ) from None
+            self._answered(module, action, None)
+            raise self._transport_error(exc, where) from None
         return self._parse(resp, module, action)
+
+    def _answered(self, module: str, action: str, status: int | None) -> None:
+        if self.on_answer is not None:
+            self.on_answer(module, action, status)
+
+    def _transport_error(self, exc: requests.exceptions.RequestException, where: dict) -> ScoroUnavailable:
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            if isinstance(exc, requests.exceptions.ConnectTimeout) or _request_was_not_sent(exc):
+                return ScoroUnavailable(f"Could not connect to {self.base_url}", **where)
+            return ScoroUnavailable(
+                f"Connection to {self.base_url} broke before Scoro answered", ambiguous=True, **where
+            )
+        if isinstance(exc, requests.exceptions.Timeout):
+            return ScoroUnavailable(f"Scoro did not answer within {self.timeout} s", ambiguous=True, **where)
+        return ScoroUnavailable(
+            self._redact(f"Request to Scoro failed: {type(exc).__name__}"), ambiguous=True, **where
+        )
 
     def _note_limits(self, headers: Any) -> dict[str, int]:
         seen: dict[str, int] = {}
@@ -469,20 +479,22 @@ class ScoroClient:
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or "status" not in payload:
+            self._answered(module, action, status)
             return self._non_json(resp, status, limits, where)
 
         try:
             code: int | None = int(payload.get("statusCode"))  # int 200 or string "200"/"429"
         except (TypeError, ValueError):
             code = None
+        # Business errors normally repeat the code in HTTP; if HTTP says 200, trust the body's code.
+        effective = code if status == 200 and code not in (None, 200) else status
+        self._answered(module, action, effective)
         ok = str(payload.get("status", "")).lower() == "ok"
         if status == 200 and ok and code == 200:
             return payload.get("data")
 
         messages = [self._redact(m) for m in flatten_messages(payload.get("messages"))]
         messages += [self._redact(m) for m in flatten_messages(payload.get("errors"))]
-        # Business errors normally repeat the code in HTTP; if HTTP says 200, trust the body's code.
-        effective = code if status == 200 and code not in (None, 200) else status
         where["status_code"] = effective
         text = "; ".join(messages) or f"Scoro answered status {payload.get('status')!r}"
 

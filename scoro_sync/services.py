@@ -24,6 +24,7 @@ from accounts.models import Company
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, ScoroUser
 from bookkeeping.services import dimension_groups_ensure
+from core import metrics
 from core.errors import ApplicationError, InvalidTransition, ValidationFailed
 from scoro_sync.client import ScoroClient
 from scoro_sync.errors import (
@@ -103,7 +104,14 @@ def _client_from_credentials(
         max_retries=settings.SCORO_MAX_RETRIES if max_retries is None else max_retries,
         backoff_base=settings.SCORO_RETRY_BACKOFF_SECONDS,
         on_call=on_call,
+        on_answer=_count_answer,
     )
+
+
+def _count_answer(module: str, action: str, status: int | None) -> None:
+    metrics.SCORO_CALLS.inc(module=module, status=str(status) if status is not None else "error")
+    if status == 429:
+        metrics.SCORO_RATE_LIMITED.inc(module=module)
 
 
 def scoro_client_for(

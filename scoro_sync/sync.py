@@ -34,6 +34,7 @@ from bookkeeping.models import (
     TaxRate,
 )
 from bookkeeping.services import dimension_groups_ensure
+from core import metrics
 from core.parsing import decimal_or_none
 from scoro_sync.client import ScoroClient
 from scoro_sync.contacts import contacts_apply_remote
@@ -334,6 +335,7 @@ class SyncRunner:
         run.finished_at = timezone.now()
         run.progress = "Finished"
         run.save(update_fields=["counts", "api_calls", "kind", "status", "finished_at", "progress"])
+        metrics.SYNC_SECONDS.observe((run.finished_at - run.started_at).total_seconds(), status=run.status)
         if set(types) == set(SYNC_TYPES):
             ScoroConnection.objects.filter(pk=connection.pk).update(last_sync_at=run.finished_at)
         return run

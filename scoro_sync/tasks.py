@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookkeeping.models import Contact
+from core import metrics
 from core.errors import ApplicationError
 from scoro_sync.errors import ScoroBudgetExceeded, ScoroError, ScoroRateLimited, ScoroUnavailable
 from scoro_sync.models import ScoroConnection, SyncRun
@@ -67,6 +68,7 @@ def _fail_run(run_id: int, message: str) -> None:
     if not run.errors or run.errors[-1].get("error") != message:
         run.errors = [*run.errors, {"at": timezone.now().isoformat(), "error": message}][-20:]
     run.save(update_fields=["status", "finished_at", "progress", "errors"])
+    metrics.SYNC_SECONDS.observe((run.finished_at - run.started_at).total_seconds(), status=run.status)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)

@@ -71,7 +71,8 @@ def main() -> int:
             return 1
         subprocess.run([PY, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True)
         subprocess.run([PY, "manage.py", "demo_setup"], cwd=ROOT, env=env, check=True)
-        start("worker", [PY, "-m", "celery", "-A", "envoice", "worker", "-Q", "celery,publishing",
+        # One worker for every queue (settings.CELERY_TASK_QUEUES) on the embedded transport.
+        start("worker", [PY, "-m", "celery", "-A", "envoice", "worker",
                          "--concurrency", "2", "--loglevel", "INFO"])  # fmt: skip
         start("beat", [PY, "-m", "celery", "-A", "envoice", "beat", "--loglevel", "INFO",
                        "--schedule", str(ROOT / "var" / "celerybeat-schedule")])  # fmt: skip

@@ -1,8 +1,8 @@
 """Pytest plugin: real Celery workers on Redis for tests (registered from tests/conftest.py).
 
 - `celery_workers` (session): a factory; `celery_workers.start(name)` runs
-  `celery -A envoice worker -Q celery,publishing --pool solo` as a subprocess (its own process group, so a
-  SIGKILL takes all of it) against the test database (pytest-django's test_<name>, given to the worker as
+  `celery -A envoice worker --pool solo` as a subprocess consuming every queue of settings.CELERY_TASK_QUEUES
+  (`start(name, queues=["publishing"])` for some of them) in its own process group, so a SIGKILL takes all of it, against the test database (pytest-django's test_<name>, given to the worker as
   DATABASE_URL) and the run's broker. Every worker is stopped at the end of the session, before the test
   database is dropped.
 - `celery_worker` (function): one worker for the test (started once per session, reused), task sending
@@ -87,11 +87,11 @@ class WorkerFactory:
         self.workers: list[Worker] = []
         self._seq = 0
 
-    def start(self, name: str | None = None, **extra_env: str) -> Worker:
+    def start(self, name: str | None = None, *, queues: list[str] | None = None, **extra_env: str) -> Worker:
         self._seq += 1
         name = name or f"w{self._seq}"
         log = self.log_dir / f"{name}-{self._seq}.log"
-        cmd = [sys.executable, "-m", "celery", "-A", "envoice", "worker", "-Q", "celery,publishing",
+        cmd = [sys.executable, "-m", "celery", "-A", "envoice", "worker", *(["-Q", ",".join(queues)] if queues else []),
                "--pool", "solo", "--loglevel", "INFO", "-n", f"{name}-{self._seq}@%h",
                "--without-gossip", "--without-mingle", "--without-heartbeat", "--include", "tests.worker_hooks"]  # fmt: skip
         with log.open("wb") as out:

@@ -10,6 +10,7 @@ mail backend) is used.
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -55,10 +56,12 @@ INSTALLED_APPS = [
     "publishing",
     "dashboard",
     "inbound",
+    "monitoring",
     "envoice",
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "envoice.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -228,7 +231,27 @@ def broker_transport_options(broker_url: str) -> dict:
 
 
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
-CELERY_TASK_ROUTES = {"publishing.tasks.publish_*": {"queue": "publishing"}}
+# One queue per workload, so a batch of scans never holds publishing or the Scoro sync behind OCR.
+# docker-compose runs a worker service per queue; `make demo` and the tests run one worker for all of them
+# (a worker started without -Q consumes every queue listed here).
+CELERY_TASK_QUEUES = [Queue(name) for name in ("extraction", "publishing", "scoro", "default")]
+CELERY_TASK_DEFAULT_QUEUE = "default"  # previews, sweeps, approval e-mails and reminders
+CELERY_TASK_ROUTES = {
+    "extraction.tasks.*": {"queue": "extraction"},
+    "publishing.tasks.*": {"queue": "publishing"},
+    "scoro_sync.tasks.*": {"queue": "scoro"},
+}
+# The engine stops itself after ENVOICE_EXTRACTION_TIME_LIMIT (twice when learned hints re-read a document);
+# these limits only catch a hang. The sweep waits the hard limit before it calls an extraction stuck.
+ENVOICE_EXTRACTION_TASK_TIME_LIMIT = env.int(
+    "ENVOICE_EXTRACTION_TASK_TIME_LIMIT", default=2 * ENVOICE_EXTRACTION_TIME_LIMIT + 60
+)
+CELERY_TASK_ANNOTATIONS = {
+    "extraction.tasks.extract_document": {
+        "soft_time_limit": ENVOICE_EXTRACTION_TASK_TIME_LIMIT - 15,
+        "time_limit": ENVOICE_EXTRACTION_TASK_TIME_LIMIT,
+    }
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -282,11 +305,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# MONITORING: /metrics answers a scraper presenting this bearer token (or a staff session).
+ENVOICE_METRICS_TOKEN = env("ENVOICE_METRICS_TOKEN", default="")
+# Where every process adds its counters and histograms (core.metrics); empty: each process alone.
+ENVOICE_METRICS_REDIS_URL = env("ENVOICE_METRICS_REDIS_URL", default=REDIS_URL)
+
+
+# LOGGING: one JSON object a line (with request_id / task_id), or plain lines for a developer's console.
+def logging_settings(log_format: str) -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "core.logs.ContextFilter"}},
+        "formatters": {
+            "json": {"()": "core.logs.JsonFormatter"},
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["context"]}
+        },
+        "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "loggers": {"django.db.backends": {"level": "WARNING"}},
+    }
+
+
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_settings(LOG_FORMAT)

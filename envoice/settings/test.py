@@ -16,6 +16,7 @@ DATABASES = {
 }
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES = cache_settings(REDIS_URL)
+ENVOICE_METRICS_REDIS_URL = env("ENVOICE_METRICS_REDIS_URL", default=REDIS_URL)
 
 # PASSWORDS: a fast hasher (users are created by the hundred)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

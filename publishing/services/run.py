@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from core import metrics
 from core.errors import ApplicationError
 from documents.choices import DocumentStatus as S
 from documents.choices import ExpenseReportStatus
@@ -182,6 +183,7 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
         saved = create_or_update(attempt, client=client, payload=payload)
         upload_files(attempt, client=client, connection=connection)
         _finish(attempt, payload=payload, saved=saved, version=version, gross=gross, calls=calls)
+        metrics.PUBLISH_OUTCOMES.inc(outcome="published")
         return Outcome("done")
     except LeaseLost:
         _count_calls(attempt, calls)
@@ -189,15 +191,18 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
     except ScoroError as exc:
         if not is_transient(exc):
             _fail(attempt, message=_scoro_message(exc), calls=calls)
+            metrics.PUBLISH_OUTCOMES.inc(outcome="failed")
             return Outcome("done")
         until_reset = isinstance(exc, ScoroBudgetExceeded) or getattr(exc, "daily", False)
         if not final and not until_reset:
             _count_calls(attempt, calls, error=f"{_scoro_message(exc)} — retrying automatically.")
             return Outcome("retry", retry_countdown(retries))
         _wait_to_retry(attempt, exc=exc, calls=calls)
+        metrics.PUBLISH_OUTCOMES.inc(outcome="retrying")
         return Outcome("done")
     except ApplicationError as exc:
         _fail(attempt, message=exc.message, calls=calls)
+        metrics.PUBLISH_OUTCOMES.inc(outcome="failed")
         return Outcome("done")
 
 
