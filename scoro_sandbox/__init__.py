@@ -1,4 +1,4 @@
-"""Local, faithful stand-in for the Scoro API v2 subset Envoice uses (see /work/shared/SCORO_API.md).
+"""Local, faithful stand-in for the Scoro API v2 subset Envoice uses (see ../shared/SCORO_API.md, beside the repository).
 
 Standalone on purpose: it imports nothing from scoro_sync or Django, so a wire-format misunderstanding in the
 client cannot be mirrored here and hidden.

@@ -7,165 +7,26 @@ wire format would then show up as a failing test rather than being mirrored on b
 from __future__ import annotations
 
 import base64
-import html
 import json
-import math
 import sys
 import threading
 import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .store import MODULES, ApiError, Record, Store
+from .modules import MODULES, ApiError, Record
+from .pages import WRONG_SITE_HTML, HumanPagesMixin
+from .state import RateLimiter, SandboxState
+from .store import Store
 
 API_PREFIX = "/api/v2/"
 CONTROL_PREFIX = "/_sandbox/"
-FAULT_KINDS = {"500", "503", "429", "delay", "drop_after_commit"}
 
-WRONG_SITE_HTML = """<!DOCTYPE html>
-<html><head><title>Scoro</title></head>
-<body><h1>Scoro</h1><p>This Scoro site does not exist or has been moved.</p>
-<p><a href="https://www.scoro.com">www.scoro.com</a></p></body></html>"""
 BAD_GATEWAY_HTML = """<html><head><title>502 Bad Gateway</title></head>
 <body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"""
 UNAVAILABLE_HTML = """<html><head><title>503 Service Temporarily Unavailable</title></head>
 <body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>"""
-
-
-def seconds_to_midnight_utc(now: datetime | None = None) -> int:
-    now = now or datetime.now(UTC)
-    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1, math.ceil((midnight - now).total_seconds()))
-
-
-# --------------------------------------------------------------------------------------------- rate limits
-class RateLimiter:
-    """Sliding 2-second burst window plus a daily quota that resets at midnight UTC (Scoro's two limits)."""
-
-    WINDOW = 2.0
-    UNLIMITED = 1_000_000  # what we advertise when a limit is switched off (0)
-
-    def __init__(self, per_window: int, daily: int):
-        self.lock = threading.Lock()
-        self.configure(per_window, daily)
-
-    def configure(self, per_window: int, daily: int) -> None:
-        with self.lock:
-            self.per_window = per_window
-            self.daily = daily
-            self.hits: deque[float] = deque()
-            self.day = datetime.now(UTC).date()
-            self.day_count = 0
-
-    def hit(self) -> tuple[bool, dict[str, str]]:
-        with self.lock:
-            now = time.monotonic()
-            today = datetime.now(UTC).date()
-            if today != self.day:
-                self.day, self.day_count = today, 0
-            while self.hits and self.hits[0] <= now - self.WINDOW:
-                self.hits.popleft()
-            burst_limit = self.per_window or self.UNLIMITED
-            daily_limit = self.daily or self.UNLIMITED
-            allowed = len(self.hits) < burst_limit and self.day_count < daily_limit
-            if allowed:
-                self.hits.append(now)
-                self.day_count += 1
-            reset = math.ceil(self.hits[0] + self.WINDOW - now) if self.hits else 0
-            headers = {
-                "x-ratelimit-limit": str(burst_limit),
-                "x-ratelimit-remaining": str(max(0, burst_limit - len(self.hits))),
-                "x-ratelimit-reset": str(max(reset, 1 if not allowed else 0)),
-                "x-daily-requests-limit": str(daily_limit),
-                "x-daily-requests-remaining": str(max(0, daily_limit - self.day_count)),
-                "x-daily-requests-reset": str(seconds_to_midnight_utc()),
-            }
-            return allowed, headers
-
-
-# --------------------------------------------------------------------------------------------- faults
-@dataclass
-class Fault:
-    kind: str
-    count: int = 1
-    module: str | None = None
-    action: str | None = None
-    seconds: float = 0.0
-    retry_after: int | None = None
-    id: int = 0
-
-    def matches(self, module: str, action: str) -> bool:
-        return (self.module in (None, module)) and (self.action in (None, action))
-
-    def as_dict(self) -> Record:
-        return {"id": self.id, "kind": self.kind, "count": self.count, "module": self.module,
-                "action": self.action, "seconds": self.seconds, "retry_after": self.retry_after}  # fmt: skip
-
-
-@dataclass
-class SandboxState:
-    store: Store
-    api_key: str
-    company_account_id: str
-    limiter: RateLimiter
-    seed_kind: str = "demo"
-    sizes: dict[str, int | None] = field(default_factory=dict)
-    rate_limit: int = 40
-    daily_limit: int = 100_000
-    faults: list[Fault] = field(default_factory=list)
-    calls: Counter = field(default_factory=Counter)
-    call_log: deque = field(default_factory=lambda: deque(maxlen=1000))
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    _fault_seq: int = 0
-    startup_limits: tuple[int, int] = (40, 100_000)
-
-    def reset(self, kind: str | None = None, **sizes: int | None) -> dict[str, int]:
-        """Reseed and forget faults, call counts and limit changes (back to the startup configuration)."""
-        counts = self.store.seed(kind or self.seed_kind, **{**self.sizes, **sizes})
-        self.rate_limit, self.daily_limit = self.startup_limits
-        self.limiter.configure(self.rate_limit, self.daily_limit)
-        with self.lock:
-            self.faults.clear()
-            self.calls.clear()
-            self.call_log.clear()
-        return counts
-
-    def add_fault(self, kind: str, count: int = 1, module: str | None = None, action: str | None = None,
-                  seconds: float = 0.0, retry_after: int | None = None) -> Fault:  # fmt: skip
-        kind = str(kind)
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"kind must be one of {sorted(FAULT_KINDS)}")
-        if not isinstance(count, int) or count < 1:
-            raise ValueError("count must be a positive integer")
-        with self.lock:
-            self._fault_seq += 1
-            fault = Fault(kind, count, module, action, float(seconds or 0), retry_after, self._fault_seq)
-            self.faults.append(fault)
-            return fault
-
-    def take_fault(self, module: str, action: str) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.matches(module, action):
-                    fault.count -= 1
-                    if fault.count <= 0:
-                        self.faults.remove(fault)
-                    return fault
-            return None
-
-    def record_call(self, module: str, action: str, obj_id: str | None) -> None:
-        with self.lock:
-            self.calls[f"{module}/{action}"] += 1
-            self.call_log.append({"module": module, "action": action, "id": obj_id, "at": time.time()})
-
-    def calls_snapshot(self) -> Record:
-        with self.lock:
-            return {"total": sum(self.calls.values()), "by_endpoint": dict(self.calls),
-                    "log": list(self.call_log)}  # fmt: skip
 
 
 def envelope(data: Any = None, *, status: int = 200, messages: Any = None) -> Record:
@@ -179,7 +40,7 @@ def envelope(data: Any = None, *, status: int = 200, messages: Any = None) -> Re
 
 
 # --------------------------------------------------------------------------------------------- handler
-class Handler(BaseHTTPRequestHandler):
+class Handler(HumanPagesMixin, BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: requests.Session reuses connections, tests stay fast
 
@@ -428,98 +289,6 @@ class Handler(BaseHTTPRequestHandler):
             return {"ok": True, "rate_limit": st.rate_limit, "daily_limit": st.daily_limit,
                     "api_key": st.api_key, "company_account_id": st.company_account_id}  # fmt: skip
         raise ApiError(404, f"Unknown control endpoint {name!r}")
-
-    # ---------------------------------------------------------------------------------- human pages
-    def _human(self, path: str) -> None:
-        parts = [p for p in path.split("/") if p]
-        if (
-            len(parts) == 3
-            and parts[0] in ("bills", "expenses")
-            and parts[1] == "view"
-            and parts[2].isdigit()
-        ):
-            self._document_page(parts[0], int(parts[2]))
-        elif len(parts) == 3 and parts[0] == "files" and parts[1] == "download" and parts[2].isdigit():
-            try:
-                rec, content = self.state.store.file_content(int(parts[2]))
-            except ApiError:
-                self._html(404, "<h1>File not found</h1>")
-                return
-            self._send(200, content, "application/octet-stream",
-                       {"Content-Disposition": f'attachment; filename="{rec["file_name"]}"'})  # fmt: skip
-        elif not parts:
-            self._html(200, "<h1>Scoro sandbox</h1><p>API at /api/v2/, test controls at /_sandbox/</p>")
-        else:
-            self._html(200, WRONG_SITE_HTML)
-
-    def _line_vat(self, line: Record, is_bill: bool) -> Any:
-        code_id = line.get("vat_code_id" if is_bill else "tax_code_id")
-        if code_id:
-            codes = self.state.store.dump("vatCodes", [code_id])
-            if codes:
-                return f"{codes[0]['percent']:g} ({codes[0]['vat_code']})"
-        return line.get("vat" if is_bill else "tax_percentage")
-
-    def _document_page(self, module: str, obj_id: int) -> None:
-        store = self.state.store
-        recs = store.dump(module, [obj_id])
-        if not recs:
-            self._html(404, f"<h1>{module[:-1].title()} {obj_id} not found</h1>")
-            return
-        doc = recs[0]
-        e = html.escape
-        supplier = store.dump("contacts", [doc["company_id"]]) if doc.get("company_id") else []
-        sup_name = (
-            " ".join(filter(None, [supplier[0].get("name"), supplier[0].get("lastname")])) if supplier else ""
-        )
-        is_bill = module == "bills"
-        accounts = {r["id"]: r for r in store.dump("financeAccounts")}
-        rows = []
-        for ln in doc.get("lines") or []:
-            acc = accounts.get(ln.get("finance_account_id"))
-            rows.append(
-                "<tr>"
-                + "".join(
-                    f"<td>{e(str(v if v is not None else ''))}</td>"
-                    for v in (
-                        ln.get("comment") if is_bill else ln.get("description"),
-                        ln.get("amount") if is_bill else ln.get("quantity"),
-                        ln.get("price"),
-                        self._line_vat(ln, is_bill),
-                        f"{acc['account_symbol']} {acc['name']}" if acc else "",
-                        ln.get("finance_object_id") if is_bill else ln.get("accounting_object_id"),
-                        ln.get("project_id"),
-                        ln.get("sum"),
-                    )
-                )
-                + "</tr>"
-            )
-        files = store.files_for(module, obj_id)
-        file_items = "".join(
-            f'<li><a href="/files/download/{f["file_id"]}">{e(str(f["file_name"]))}</a>'
-            f" ({f['file_size']} B)</li>"
-            for f in files
-        )
-        comment = doc.get("description") if is_bill else doc.get("comment")
-        title = f"{'Bill' if is_bill else 'Expense'} {doc.get('no') or doc['id']}"
-        page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{e(title)} – Scoro</title></head>
-<body><h1>{e(title)}</h1>{"<p><strong>DELETED</strong></p>" if doc.get("is_deleted") else ""}
-<table>
-<tr><th>Number</th><td id="no">{e(str(doc.get("no") or ""))}</td></tr>
-<tr><th>Supplier</th><td id="supplier">{e(sup_name)}</td></tr>
-<tr><th>Date</th><td>{e(str(doc.get("date") or ""))}</td></tr>
-<tr><th>Due</th><td>{e(str(doc.get("deadline" if is_bill else "due_date") or ""))}</td></tr>
-<tr><th>Currency</th><td>{e(str(doc.get("currency") or ""))}</td></tr>
-<tr><th>Net</th><td>{e(str(doc.get("sum")))}</td></tr>
-<tr><th>VAT</th><td>{e(str(doc.get("vat_sum" if is_bill else "tax_sum")))}</td></tr>
-<tr><th>Status</th><td>{e(str(doc.get("status") or ""))}</td></tr>
-<tr><th>Reference</th><td>{e(str(doc.get("reference_no") or ""))}</td></tr>
-<tr><th>Comment</th><td id="comment">{e(str(comment or ""))}</td></tr>
-</table>
-<h2>Lines</h2><table border="1"><tr><th>Text</th><th>Qty</th><th>Price</th><th>VAT %</th><th>Account</th>
-<th>Object</th><th>Project</th><th>Sum</th></tr>{"".join(rows)}</table>
-<h2>Files</h2><ul id="files">{file_items or "<li>No files</li>"}</ul></body></html>"""
-        self._html(200, page)
 
 
 # --------------------------------------------------------------------------------------------- server

@@ -1,4 +1,4 @@
-"""HTTP client for the Scoro API v2 (see /work/shared/SCORO_API.md).
+"""HTTP client for the Scoro API v2 (see ../shared/SCORO_API.md, beside the repository).
 
 No Django imports: settings, budgets and persistence live in the Django layer and come in as arguments and
 callbacks, so the client can be exercised against the sandbox (and from benchmarks) without a database.
