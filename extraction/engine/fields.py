@@ -30,6 +30,7 @@ from .candidates import (
 from .checks import vat_status
 from .classic import classic_fields
 from .layout import Doc
+from .learning import near
 from .parsing import detect_currency, find_dates, money, parse_amount
 from .parties import blocks, parties
 from .result import empty_fields
@@ -37,6 +38,7 @@ from .tables import table_items
 from .totals import choose
 
 HINT_WEIGHT = 16.0
+LEARNED_TOTAL_KEYS = tuple(f"{f}_{k}" for f in ("total", "subtotal", "tax_total") for k in ("label", "where"))
 EURO_COUNTRIES = {
     "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "EL", "HR", "IE", "IT", "LT", "LU", "LV", "MT",
     "NL", "PT", "SI", "SK",
@@ -70,6 +72,20 @@ class Reading:
         if line is not None:
             self.prov[name] = self.doc.provenance(line, *span)
 
+    def confidence(self) -> dict[str, float]:
+        return {
+            k: calibrated(k, how, raw)
+            for k, (how, raw) in self.strength.items()
+            if self.fields.get(k) not in (None, "", [])
+        }
+
+    def evidence(self) -> dict[str, list]:
+        return {
+            k: [how, round(raw, 2)]
+            for k, (how, raw) in self.strength.items()
+            if self.fields.get(k) not in (None, "", [])
+        }
+
     def put_candidate(self, c: Candidate | None, margin: float) -> None:
         if c is not None:
             self.put(c.field, c.value, c.how, c.score + min(margin, 6.0), c.line, c.span)
@@ -82,8 +98,14 @@ def extract_fields(
     hints = hints or {}
     if receipt or not doc.lines:
         return classic_fields(doc, hints=hints, receipt=receipt)
+    r = read_invoice(doc, hints)
+    return r.fields, r.confidence(), r.prov
+
+
+def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
+    """The layout reading of an invoice; ``Reading.strength`` holds the evidence per field."""
     r = Reading(doc)
-    order = str(hints.get("date_order") or "DMY").upper()
+    order = str(hints.get("date_order") or _date_order(doc)).upper()
     date_parser = make_date_parser(order)
     seller_lines, buyer_lines = _party_lines(doc)
 
@@ -91,11 +113,13 @@ def extract_fields(
     inv = label_candidates(
         doc, "invoice_number", hint_labels(hints, "invoice_number_label") + lx.INVOICE_NUMBER, parse_id
     )
-    inv = [c for c in inv if not _is_other_number(doc, c)]
+    inv = _learned(doc, hints, "invoice_number", [c for c in inv if not _is_other_number(doc, c)], parse_id)
     top_inv, margin = best(inv, key=lambda v: re.sub(r"\s", "", v))
     r.put_candidate(top_inv, margin)
     po = label_candidates(doc, "po_number", hint_labels(hints, "po_number_label") + lx.PO_NUMBER, parse_id)
-    po = [c for c in po if not (top_inv and c.value == top_inv.value)]
+    po = _learned(
+        doc, hints, "po_number", [c for c in po if not (top_inv and c.value == top_inv.value)], parse_id
+    )
     r.put_candidate(*best(po))
 
     # --- dates: the issue date is often on the number's line ("Nr. 471102 vom 05.06.2025")
@@ -107,6 +131,7 @@ def extract_fields(
         reject_before=OTHER_DATE_BEFORE,
         reject_after=OTHER_DATE_AFTER,
     )
+    issue = _learned(doc, hints, "issue_date", issue, date_parser)
     number_lines = {c.line for c in inv if c.score >= 8}
     for c in issue:
         if c.line in number_lines:
@@ -124,6 +149,7 @@ def extract_fields(
                 r.put("issue_date", d.isoformat(), "first", 2.0 if sure else 1.0, i, (s, e))
                 break
     due = label_candidates(doc, "due_date", hint_labels(hints, "due_date_label") + lx.DUE_DATE, date_parser)
+    due = _learned(doc, hints, "due_date", due, date_parser)
     if r.fields["issue_date"]:
         due = [c for c in due if c.value >= r.fields["issue_date"]]
     r.put_candidate(*best(due))
@@ -150,13 +176,17 @@ def extract_fields(
     # --- parties
     for key, (name, line, span, strength) in parties(doc).items():
         r.put(key, name, "block", 10 * strength, line, span)
-    if not r.fields["supplier_name"] and hints.get("supplier_name"):
-        r.put("supplier_name", str(hints["supplier_name"]), "hint", 3.0)
+    learned_name = str(hints.get("supplier_name") or "").strip()
+    if learned_name and _compact(learned_name) in _compact(doc.text()):
+        # A corrected supplier name printed on this document too: the correction wins.
+        r.put("supplier_name", learned_name, "hint", HINT_WEIGHT)
+    elif learned_name and not r.fields["supplier_name"]:
+        r.put("supplier_name", learned_name, "hint", 3.0)
 
     # --- lines and totals, chosen together
     items = table_items(doc)
     line_sum = sum((Decimal(it["total"]) for it in items), Decimal(0)) if items else None
-    tot = choose(doc, line_sum)
+    tot = choose(doc, line_sum, learned={k: hints.get(k) for k in LEARNED_TOTAL_KEYS if hints.get(k)})
     for key, a in (("total", tot.total), ("subtotal", tot.subtotal), ("tax_total", tot.tax_total)):
         if a is not None:
             r.put(
@@ -189,12 +219,44 @@ def extract_fields(
             r.put(k, v, "fallback", 0.0)
             if k in fb_prov:
                 r.prov[k] = fb_prov[k]
-    conf = {
-        k: calibrated(k, how, raw)
-        for k, (how, raw) in r.strength.items()
-        if r.fields.get(k) not in (None, "", [])
-    }
-    return r.fields, conf, r.prov
+    return r
+
+
+def _learned(doc: Doc, hints: dict[str, Any], field: str, cands: list[Candidate], parse) -> list[Candidate]:
+    """Candidates after what corrections taught: learned labels and the learned position win."""
+    where = hints.get(f"{field}_where")
+    found_near = False
+    for c in cands:
+        if c.score >= HINT_WEIGHT:
+            c.how = "hint"
+        if where and near(doc, c.line, c.span, where):
+            c.score += 6
+            c.how = "hint"
+            found_near = True
+    if where and not found_near:
+        # Nothing labelled there on this document: read what is printed at the learned place.
+        for i in range(len(doc.lines)):
+            for cell in doc.cells(i):
+                if near(doc, i, (cell.start, cell.end), where):
+                    got = parse(cell.text)
+                    if got is not None:
+                        val, s, e = got
+                        cands.append(
+                            Candidate(field, val, HINT_WEIGHT, i, (cell.start + s, cell.start + e), "hint")
+                        )
+    return cands
+
+
+def _date_order(doc: Doc) -> str:
+    """DMY unless the document's unambiguous numeric dates say month first (11/17/2017)."""
+    dmy = mdy = 0
+    for m in re.finditer(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?!\d)", doc.text()):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 >= b:
+            dmy += 1
+        elif b > 12 >= a:
+            mdy += 1
+    return "MDY" if mdy > dmy else "DMY"
 
 
 def _party_lines(doc: Doc) -> tuple[set[int], set[int]]:
@@ -204,6 +266,10 @@ def _party_lines(doc: Doc) -> tuple[set[int], set[int]]:
         target.add(b.heading_line)
         target.update(i for i, _, _ in b.lines)
     return seller, buyer - seller
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"\W+", "", s).casefold()
 
 
 def _is_other_number(doc: Doc, c: Candidate) -> bool:

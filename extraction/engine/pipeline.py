@@ -9,7 +9,7 @@ from typing import Any
 
 from .checks import cross_check, valid_iban
 from .einvoice import read_einvoice_xml
-from .fields import extract_fields
+from .fields import extract_fields, read_invoice
 from .layout import Doc
 from .parsing import to_decimal
 from .receipt import looks_like_receipt, overlay_receipt
@@ -46,7 +46,13 @@ def _finish(result: ExtractionResult) -> None:
     for k, v in f.items():
         if v not in (None, "", []) and k not in result.confidence:
             result.confidence[k] = 0.5
-    cross_check(f, result.confidence, result.warnings)
+    if result.evidence:
+        # Calibrated scores already weigh the arithmetic; the checks may only lower them.
+        checked = dict(result.confidence)
+        cross_check(f, checked, result.warnings)
+        result.confidence = {k: min(v, result.confidence.get(k, v)) for k, v in checked.items()}
+    else:
+        cross_check(f, result.confidence, result.warnings)
     # Per-line scores ("lines[2]") live beside the field they belong to.
     result.confidence = {
         k: round(v, 3)
@@ -91,6 +97,47 @@ def _embedded_xml(data: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
+def _text_layer(pages: Any, deadline: float) -> Doc:
+    doc = Doc()
+    try:
+        for i, page in enumerate(pages[:MAX_PDF_PAGES]):
+            _check_deadline(deadline)
+            words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+            doc.add_page(
+                i + 1,
+                float(page.width),
+                float(page.height),
+                [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in words],
+            )
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
+    return doc
+
+
+def page_model(data: bytes, *, time_limit: float = 30.0) -> Doc:
+    """The text layer of a PDF as a Doc (empty for a scan), for learning from corrections."""
+    import pdfplumber
+
+    deadline = time.monotonic() + time_limit
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
+    try:
+        return _text_layer(pdf.pages, deadline)
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
+    finally:
+        try:
+            pdf.close()
+        except Exception:
+            pass
+
+
 def _run_pdf(
     data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]
 ) -> ExtractionResult:
@@ -114,21 +161,7 @@ def _run_pdf(
             n_pages = len(pages)
         except Exception as exc:
             raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
-        doc = Doc()
-        try:
-            for i, page in enumerate(pages[:MAX_PDF_PAGES]):
-                _check_deadline(deadline)
-                words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
-                doc.add_page(
-                    i + 1,
-                    float(page.width),
-                    float(page.height),
-                    [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in words],
-                )
-        except ExtractionError:
-            raise
-        except Exception as exc:
-            raise ExtractionError(f"Unreadable PDF: {type(exc).__name__}") from None
+        doc = _text_layer(pages, deadline)
         text_chars = sum(len(ln.text) for ln in doc.lines)
         if xml_fields is None and text_chars < 40:
             from .ocr import ocr_pdf_pages
@@ -143,9 +176,20 @@ def _run_pdf(
             pdf.close()
         except Exception:
             pass
-    fields, conf, prov = extract_fields(doc, hints=hints)
+    if source == "pdf_text" and doc.lines:
+        reading = read_invoice(doc, hints)
+        fields, conf, prov, evidence = reading.fields, reading.confidence(), reading.prov, reading.evidence()
+    else:
+        fields, conf, prov = extract_fields(doc, hints=hints)
+        evidence = {}
     res = ExtractionResult(
-        fields=fields, confidence=conf, provenance=prov, source=source, text=doc.text(), pages=n_pages
+        fields=fields,
+        confidence=conf,
+        provenance=prov,
+        evidence=evidence,
+        source=source,
+        text=doc.text(),
+        pages=n_pages,
     )
     if xml_fields is not None:
         _merge_xml(res, xml_fields)
@@ -193,6 +237,7 @@ def _merge_xml(res: ExtractionResult, xml: Any) -> None:
     res.fields = xf
     res.provenance = {k: v for k, v in xml.provenance.items()}
     res.confidence = {k: 0.95 for k, v in xf.items() if v not in (None, "", [])}
+    res.evidence = {}
     res.source = "einvoice_pdf"
 
 

@@ -42,6 +42,8 @@ class ExtractionResult:
     confidence: dict[str, float] = field(default_factory=dict)
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # What each confidence was calibrated from: field -> [evidence kind, raw score] (text PDFs).
+    evidence: dict[str, list] = field(default_factory=dict)
     source: str = ""
     text: str = ""
     pages: int = 0

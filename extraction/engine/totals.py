@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from . import lexicon as lx
 from .layout import Doc
+from .learning import near
 from .parsing import AMOUNT_RE, money, number_str, parse_amount
 
 CENT = Decimal("0.01")
@@ -111,14 +112,37 @@ def _label_score(label: str, lexicon: list[tuple[re.Pattern, float]]) -> float:
     return best
 
 
-def choose(doc: Doc, line_sum: Decimal | None = None) -> Totals:
+def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = None) -> Totals:
+    """The (net, VAT, gross) triple that the labels and the arithmetic support best.
+
+    learned: ``total_label``/``total_where`` (and subtotal_/tax_total_) taught by corrections.
+    """
+    learned = learned or {}
     found = amounts(doc)
+    extra = {
+        cls: [
+            (re.compile(r"(?<!\w)" + r"\s*".join(map(re.escape, str(lab).split())) + r"(?!\w)", re.I), 16.0)
+            for lab in ([v] if isinstance(v, str) else list(v))
+            if str(lab).strip()
+        ]
+        for cls, key in (("gross", "total_label"), ("net", "subtotal_label"), ("tax", "tax_total_label"))
+        for v in [learned.get(key)]
+        if v
+    }
     n = max(len(doc.lines), 1)
     classes: dict[str, list[tuple[float, Amount]]] = {"gross": [], "net": [], "tax": []}
     for a in found:
-        g = max(_label_score(a.label, lx.GROSS), _label_score(a.label, lx.DUE) - 1.5)
-        nt = _label_score(a.label, lx.NET)
-        tx = _label_score(a.label, lx.TAX)
+        g = max(_label_score(a.label, extra.get("gross", []) + lx.GROSS), _label_score(a.label, lx.DUE) - 1.5)
+        nt = _label_score(a.label, extra.get("net", []) + lx.NET)
+        tx = _label_score(a.label, extra.get("tax", []) + lx.TAX)
+        for cls, key in (("gross", "total_where"), ("net", "subtotal_where"), ("tax", "tax_total_where")):
+            if learned.get(key) and near(doc, a.line, a.span, learned[key]):
+                if cls == "gross":
+                    g = max(g, 10.0) + 6
+                elif cls == "net":
+                    nt = max(nt, 10.0) + 6
+                else:
+                    tx = max(tx, 10.0) + 6
         pos = 2.0 * a.line / n
         if nt >= 8:  # "Total net", "Summe netto": the net words decide
             g = 0.0
