@@ -9,6 +9,7 @@ document itself.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from documents.models import Document
 from extraction.einvoice_view import InvoiceView, embedded_files, read_view
@@ -38,31 +39,35 @@ def _original_bytes(document: Document) -> bytes | None:
         return None
 
 
-def einvoice_view_for(document: Document) -> InvoiceView | None:
-    """The readable view, or None when the document is not an e-invoice we can show."""
+@dataclass
+class EInvoiceReading:
+    view: InvoiceView | None = None
+    files: list[EmbeddedFile] = field(default_factory=list)
+
+
+def einvoice_reading_for(document: Document) -> EInvoiceReading:
+    """The readable view (None when the document is not an e-invoice we can show) and the embedded files
+    (refused ones included, with the reason), from one read of the original."""
     if not carries_einvoice(document):
-        return None
+        return EInvoiceReading()
     data = _original_bytes(document)
     if data is None:
-        return None
+        return EInvoiceReading()
     try:
-        return read_view(data)
+        view = read_view(data)
     except ExtractionError as error:
         logger.info("no readable view for document %s: %s", document.pk, error)
-        return None
+        return EInvoiceReading()
+    try:
+        files = embedded_files(data)
+    except ExtractionError:
+        files = []
+    return EInvoiceReading(view=view, files=files)
 
 
 def embedded_files_for(document: Document) -> list[EmbeddedFile]:
     """Supporting files the e-invoice carries (refused ones included, with the reason)."""
-    if not carries_einvoice(document):
-        return []
-    data = _original_bytes(document)
-    if data is None:
-        return []
-    try:
-        return embedded_files(data)
-    except ExtractionError:
-        return []
+    return einvoice_reading_for(document).files
 
 
 def embedded_file(document: Document, key: str) -> EmbeddedFile | None:

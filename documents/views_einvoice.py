@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
-from documents.einvoice_view import einvoice_view_for, embedded_file, embedded_files_for
+from documents.einvoice_view import einvoice_reading_for, embedded_file
 from documents.selectors import document_queryset_for
 
 
@@ -21,10 +21,10 @@ class DocumentEInvoiceView(CompanyRequiredMixin, View):
 
     def get(self, request, pk: int):
         document = _document(request, pk)
-        einvoice = einvoice_view_for(document)
-        if einvoice is None:
+        reading = einvoice_reading_for(document)
+        if reading.view is None:
             raise Http404
-        context = {"document": document, "einvoice": einvoice, "embedded_files": embedded_files_for(document)}
+        context = {"document": document, "einvoice": reading.view, "embedded_files": reading.files}
         return render(request, "documents/einvoice_print.html", context)
 
 

@@ -31,7 +31,7 @@ from documents.coding import (
     recording_problems,
     recording_required_for,
 )
-from documents.einvoice_view import einvoice_view_for, embedded_files_for
+from documents.einvoice_view import einvoice_reading_for
 from documents.models import Document, DocumentPage
 from documents.problems import document_problems, problems_by_field
 from documents.review import (
@@ -43,6 +43,8 @@ from documents.review import (
 from documents.selectors import document_queryset_for, rejection_for
 from documents.views import OPEN
 
+# The review screen renders this many e-invoice lines; the printable view renders them all.
+REVIEW_EINVOICE_LINES = 300
 # Raster formats a browser shows without running anything (no SVG).
 INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 FIELD_LABELS = {
@@ -169,9 +171,11 @@ class DocumentReviewView(CompanyRequiredMixin, View):
             for name, label in FIELD_LABELS.items()
         ]
         last_run = document.extraction_runs.order_by("-id").only("hints_explanation").first()
+        einvoice = einvoice_reading_for(document)
         return {
-            "einvoice": einvoice_view_for(document),
-            "embedded_files": embedded_files_for(document),
+            "einvoice": einvoice.view,
+            "einvoice_line_limit": REVIEW_EINVOICE_LINES,
+            "embedded_files": einvoice.files,
             "title": str(document),
             "document": document,
             "rejection": rejection_for(document),

@@ -58,7 +58,7 @@ def _toggles(connection: ScoroConnection) -> list[dict]:
         "auto_publish": ("Enable automatic publishing", "Publish documents to Scoro as soon as they are ready."),
         "auto_publish_exclude_purchases_expenses": ("Exclude purchases & expenses", "Never publish bills and expenses automatically."),
         "auto_publish_exclude_sales": ("Exclude sales", "Never publish sales documents automatically."),
-        "publish_attachments": ("Publish all attachments", "Attach the original file to what is created in Scoro."),
+        "publish_attachments": ("Publish all attachments", "Besides the original, attach extra files and the files embedded in e-invoices."),
         "auto_sync": ("Auto Sync", "Pull background data from Scoro every 24 hours."),
     }  # fmt: skip
     return [

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from documents.views_review import REVIEW_EINVOICE_LINES
 from extraction.services import extraction_run
 from tests.extraction.einvoice_view.devset import dev_file
 from tests.factories import DocumentFactory
@@ -141,3 +142,21 @@ def test_a_pdf_without_einvoice_has_no_readable_view(client, company, accountant
     client.force_login(accountant)
     assert client.get(f"/documents/{document.pk}/einvoice/").status_code == 404
     assert b'id="einvoice-sheet"' not in client.get(f"/documents/{document.pk}/").content
+
+
+def test_a_long_invoice_shows_its_first_lines_on_review_and_all_when_printed(client, company, accountant):
+    data = dev_file("peppol__examples_vat-category-O.xml")
+    start, end = (
+        data.index(b"<cac:InvoiceLine>"),
+        data.index(b"</cac:InvoiceLine>") + len(b"</cac:InvoiceLine>"),
+    )
+    many = data[:start] + data[start:end] * 320 + data[end:]
+    document = DocumentFactory(
+        company=company, content=many, filename="long.xml", content_type="application/xml"
+    )
+    client.force_login(accountant)
+    review = client.get(f"/documents/{document.pk}/").content.decode()
+    assert review.count('<tbody class="einv-line') == REVIEW_EINVOICE_LINES
+    assert 'data-testid="einvoice-more-lines"' in review
+    printable = client.get(f"/documents/{document.pk}/einvoice/").content.decode()
+    assert printable.count('<tbody class="einv-line') == 320
