@@ -28,6 +28,7 @@ from core.parsing import date_or_none, decimal_or_none
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document, DocumentLine
 from documents.state import transition
+from extraction.engine.receipt import prints_shop_name
 from extraction.models import ExtractionRun, SupplierHints
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,8 @@ def _extract_with_hints(document: Document, data: bytes) -> dict[str, Any]:
 
     is_purchase = document.type != DocumentType.SALES_INVOICE
     match = _match_supplier(document.company, result.fields) if is_purchase else None
-    hints = _hints_lookup(document.company, result.fields, match.id if match else None)
+    receipt_text = result.text if result.source == "ocr" else ""
+    hints = _hints_lookup(document.company, result.fields, match.id if match else None, receipt_text)
     explanation = ""
     if hints and hints.hints and not result.source.startswith("einvoice"):
         remaining = limit - (time.monotonic() - started)
@@ -244,17 +246,31 @@ def _supplier_keys(*, contact_id: int | None, fields: dict) -> list[str]:
     return keys
 
 
-def _hints_lookup(company, fields: dict, contact_id: int | None) -> SupplierHints | None:
+# How many learned shop names a scanned receipt is compared with when its read name matches none.
+MAX_SHOPS_COMPARED = 200
+
+
+def _hints_lookup(
+    company, fields: dict, contact_id: int | None, receipt_text: str = ""
+) -> SupplierHints | None:
     keys = _supplier_keys(contact_id=contact_id, fields=fields)
-    if not keys:
-        return None
-    found = {h.key: h for h in SupplierHints.objects.for_company(company).filter(key__in=keys)}
-    return next((found[k] for k in keys if k in found), None)
+    hints = SupplierHints.objects.for_company(company)
+    found = {h.key: h for h in hints.filter(key__in=keys)} if keys else {}
+    hit = next((found[k] for k in keys if k in found), None)
+    if hit or not receipt_text:
+        return hit
+    # OCR rarely reads a shop's name the same way twice: find the shop whose learned name the
+    # receipt prints near its top, noise allowed.
+    for h in hints.exclude(supplier_name="").order_by("-updated_at")[:MAX_SHOPS_COMPARED]:
+        if prints_shop_name(receipt_text, h.supplier_name):
+            return h
+    return None
 
 
 def hints_for_document(*, document: Document) -> SupplierHints | None:
     """What extraction has learned about this document's supplier (for the review screen)."""
-    return _hints_lookup(document.company, document.fields or {}, document.supplier_id)
+    text = document.text if document.extraction_source == "ocr" else ""
+    return _hints_lookup(document.company, document.fields or {}, document.supplier_id, text or "")
 
 
 def _date_forms(d: date) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Any
 
 from .classic import LEGAL_RE, WRAPPED_SUFFIX_RE
@@ -400,9 +401,9 @@ def choose_supplier(lines: list[Line], hints: dict[str, Any]) -> _Choice | None:
     top = lines[: max(8, len(lines) // 4)][:14]
     learned = hints.get("supplier_name")
     if isinstance(learned, str) and learned.strip():
-        key = _name_key(learned)
-        for ln in top:
-            if _name_key(_clean_name(ln.text)) and _similar(_name_key(_clean_name(ln.text)), key) >= 0.75:
+        for i, ln in enumerate(top):
+            wrapped = f"{ln.text} {top[i + 1].text}" if i + 1 < len(top) else ln.text
+            if _is_shop_name(ln.text, learned) or _is_shop_name(wrapped, learned):
                 return _Choice(learned.strip(), "supplier_name/learned", ln, (0, len(ln.text)))
     median_h = _glyph_height(lines)
     best = None
@@ -451,6 +452,28 @@ def _word_quality(name: str) -> float:
     words = name.split()
     good = [w for w in words if re.fullmatch(r"[(\[]?[^\W\d_][^\W\d_'.&/-]*[^\W\d_]?[.)\],]*|&|\d{1,4}", w)]
     return len(good) / len(words) if words else 0.0
+
+
+# A receipt prints its shop's name again with other OCR noise: this similarity of the letters
+# and digits still means the same name (different shops' names differ by far more).
+SAME_SHOP = 0.75
+TOP_LINES = 14
+
+
+def _is_shop_name(line: str, name: str) -> bool:
+    a, b = _name_key(_clean_name(line)), _name_key(name)
+    return len(a) >= 3 and _similar(a, b) >= SAME_SHOP
+
+
+def prints_shop_name(text: str, name: str) -> bool:
+    """Whether a receipt's OCR text prints this shop name on one of its top lines (noise allowed).
+
+    A name wrapped over two lines is compared with both lines joined too."""
+    if not name or not name.strip():
+        return False
+    lines = [ln for ln in text.splitlines() if ln.strip()][:TOP_LINES]
+    pairs = [f"{a} {b}" for a, b in pairwise(lines)]
+    return any(_is_shop_name(ln, name) for ln in lines + pairs)
 
 
 def _name_key(s: str) -> str:
