@@ -287,4 +287,8 @@ def _run_image(
                     if k in p2:
                         prov[k] = p2[k]
             text = text + "\n\f\n" + doc2.text()
-    return ExtractionResult(fields=fields, confidence=conf, provenance=prov, source="ocr", text=text, pages=1)
+    # Receipt confidences are calibrated per evidence kind (receipt.CONFIDENCE): checks only lower them.
+    evidence = {k: [p["evidence"], conf.get(k)] for k, p in prov.items() if "evidence" in p and fields.get(k)}
+    return ExtractionResult(
+        fields=fields, confidence=conf, provenance=prov, evidence=evidence, source="ocr", text=text, pages=1
+    )
