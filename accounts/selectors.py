@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 
 from accounts.models import Company, Membership, Role
+from core.validation import InputError, parse_id
 
 
 def membership_get(*, user: AbstractBaseUser, company_id: int | str | None) -> Membership | None:
@@ -16,8 +17,8 @@ def membership_get(*, user: AbstractBaseUser, company_id: int | str | None) -> M
     memberships = Membership.objects.select_related("company").filter(user=user)
     if company_id not in (None, ""):
         try:
-            return memberships.get(company_id=int(company_id))
-        except (Membership.DoesNotExist, ValueError, TypeError):
+            return memberships.get(company_id=parse_id(company_id, name="company"))
+        except (Membership.DoesNotExist, InputError):
             return None
     first_two = list(memberships.order_by("company__name")[:2])
     if len(first_two) == 1:

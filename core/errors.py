@@ -20,3 +20,9 @@ class NotPermitted(ApplicationError):
 
 class ValidationFailed(ApplicationError):
     status_code = 400
+
+
+class StaleVersion(ApplicationError):
+    """The client's `version` is not the object's: someone else changed it in between."""
+
+    status_code = 409

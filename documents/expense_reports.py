@@ -18,8 +18,9 @@ from accounts.models import Membership
 from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, Project
-from core.errors import InvalidTransition, ValidationFailed
+from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from core.parsing import clean_date
+from core.validation import InputError, parse_id
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
 from documents.models import Document, ExpenseReport
 from documents.selectors import expense_report_queryset_for
@@ -28,6 +29,31 @@ EDITABLE = (ExpenseReportStatus.DRAFT, ExpenseReportStatus.REJECTED)
 # Accountants still code receipts (per-line projects) while a report waits for them.
 REVIEWABLE = (*EDITABLE, ExpenseReportStatus.SUBMITTED, ExpenseReportStatus.IN_APPROVAL)
 LOCKED_RECEIPTS = (DocumentStatus.QUEUED, DocumentStatus.PUBLISHING, DocumentStatus.PUBLISHED)
+
+
+CHANGE_DENIED = (
+    "Only the report's employee (while it is a draft) and accountants or admins can change an expense report."
+)
+
+
+def expense_report_may_change(*, report: ExpenseReport, membership: Membership) -> bool:
+    """Accountants and admins change any report; the employee their own (and only while it is a
+    draft: each change checks the status too, answering 409 for a submitted report)."""
+    return role_can(membership.role, "documents.code") or report.employee_id == membership.user_id
+
+
+def _require_may_change(report: ExpenseReport, membership: Membership | None) -> None:
+    if membership is not None and not expense_report_may_change(report=report, membership=membership):
+        raise NotPermitted(CHANGE_DENIED)
+
+
+def _ids(values, *, name: str) -> set[int]:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ValidationFailed(f"{name.capitalize()} must be a list of ids.", {"field": name})
+    try:
+        return {parse_id(v, name=name) for v in values if v not in (None, "")}
+    except InputError as error:
+        raise ValidationFailed(str(error), {"field": name}) from None
 
 
 def project_on_expense_form(company) -> bool:
@@ -71,13 +97,13 @@ def _apply(report: ExpenseReport, data: dict[str, Any]) -> None:
         value = data["project"]
         report.project = None
         if value not in (None, ""):
-            report.project = (
-                Project.objects.for_company(report.company)
-                .filter(pk=value if str(value).isdigit() else 0)
-                .first()
-            )
+            try:
+                pk = parse_id(value, name="project")
+            except InputError:
+                pk = None
+            report.project = Project.objects.for_company(report.company).filter(pk=pk).first() if pk else None
             if report.project is None:
-                raise ValidationFailed(f"Unknown project: {value}.", {"field": "project"})
+                raise ValidationFailed(f"Unknown project: {str(value)[:40]}.", {"field": "project"})
     if not report.title:
         raise ValidationFailed("Give the report a title.", {"field": "title"})
     if report.period_start and report.period_end and report.period_start > report.period_end:
@@ -86,7 +112,11 @@ def _apply(report: ExpenseReport, data: dict[str, Any]) -> None:
 
 def _employee_for(*, company, membership: Membership, employee_id: Any):
     """Employees report for themselves; accountants and admins may create a report for a member."""
-    if employee_id in (None, "") or int(employee_id) == membership.user_id:
+    try:
+        employee_id = parse_id(employee_id, name="employee")
+    except InputError as error:
+        raise ValidationFailed(str(error), {"field": "employee"}) from None
+    if employee_id is None or employee_id == membership.user_id:
         return membership.user
     if not role_can(membership.role, "documents.code"):
         raise ValidationFailed("You can only create reports for yourself.", {"field": "employee"})
@@ -117,9 +147,21 @@ def expense_report_create(*, membership: Membership, data: dict[str, Any], actor
 
 @transaction.atomic
 def expense_report_update(
-    *, report: ExpenseReport, data: dict[str, Any], membership: Membership, actor
+    *,
+    report: ExpenseReport,
+    data: dict[str, Any],
+    membership: Membership,
+    actor,
+    expected_version: int | str | None = None,
 ) -> ExpenseReport:
+    """Change the header, the receipts (`documents`: the full list) and receipts' own projects
+    (`lines`). With `expected_version`, a report someone else changed since is refused (409)."""
+    from documents.coding import check_version
+
     report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
+    _require_may_change(report, membership)
+    check_version(report, expected_version)
+    changed = False
     header = {
         k: v for k, v in data.items() if k in ("title", "period_start", "period_end", "paid_by", "project")
     }
@@ -127,8 +169,7 @@ def expense_report_update(
         if report.status not in EDITABLE:
             raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be changed.")
         _apply(report, header)
-        report.version += 1
-        report.save()
+        changed = True
         audit_record(
             target=report,
             verb="expense_report_changed",
@@ -136,23 +177,33 @@ def expense_report_update(
             data={k: str(v) for k, v in header.items()},
         )
     if "documents" in data:
-        wanted = {int(i) for i in data["documents"] or []}
+        wanted = _ids(data["documents"] or [], name="documents")
         current = set(report.documents.values_list("pk", flat=True))
         if wanted - current:
             expense_report_add_documents(
                 report=report, document_ids=wanted - current, membership=membership, actor=actor
             )
         for pk in current - wanted:
-            expense_report_remove_document(report=report, document=report.documents.get(pk=pk), actor=actor)
+            expense_report_remove_document(
+                report=report, document=report.documents.get(pk=pk), membership=membership, actor=actor
+            )
+        changed |= wanted != current
     for line in data.get("lines") or []:
-        document = report.documents.filter(pk=line.get("document")).first()
+        if not isinstance(line, dict):
+            raise ValidationFailed("Each line must be an object.", {"field": "lines"})
+        pk = _ids([line.get("document")], name="lines")
+        document = report.documents.filter(pk__in=pk).first()
         if document is None:
             raise ValidationFailed(
-                f"Receipt {line.get('document')} is not in this report.", {"field": "lines"}
+                f"Receipt {str(line.get('document'))[:40]} is not in this report.", {"field": "lines"}
             )
         expense_report_set_line_project(
             report=report, document=document, project=line.get("project"), membership=membership, actor=actor
         )
+        changed = True
+    if changed:
+        report.version += 1
+        report.save()
     return report
 
 
@@ -170,11 +221,12 @@ def receipts_available(*, report: ExpenseReport) -> QuerySet[Document]:
 def expense_report_add_documents(
     *, report: ExpenseReport, document_ids, membership: Membership, actor
 ) -> int:
+    _require_may_change(report, membership)
     if report.status not in EDITABLE:
         raise InvalidTransition(
             f"Receipts cannot be added to a {report.get_status_display().lower()} report."
         )
-    ids = {int(i) for i in document_ids}
+    ids = _ids(document_ids, name="documents")
     visible = Document.objects.for_company(report.company).filter(pk__in=ids)
     if not role_can(membership.role, "documents.view_all"):
         visible = visible.filter(uploaded_by=membership.user)
@@ -187,10 +239,19 @@ def expense_report_add_documents(
         raise ValidationFailed(
             "Some of those receipts cannot be added (unknown, or in another report).", {"field": "documents"}
         )
+    # A report holds receipts; anything else is refused rather than silently retyped (a purchase
+    # invoice added by mistake would otherwise become a "receipt" and be published as one).
+    others = [d for d in documents if d.type != DocumentType.RECEIPT]
+    if others:
+        raise ValidationFailed(
+            "Only receipts can be added to an expense report; "
+            + ", ".join(f"{d} is a {d.get_type_display().lower()}" for d in others[:5])
+            + " (change its type in review first if it really is a receipt).",
+            {"field": "documents"},
+        )
     for document in documents:
         document.expense_report = report
-        document.type = DocumentType.RECEIPT
-        document.save(update_fields=["expense_report", "type", "updated_at"])
+        document.save(update_fields=["expense_report", "updated_at"])
         audit_record(
             target=document, verb="added_to_expense_report", actor=actor, message=f"Added to {report.title}."
         )
@@ -198,7 +259,10 @@ def expense_report_add_documents(
 
 
 @transaction.atomic
-def expense_report_remove_document(*, report: ExpenseReport, document: Document, actor) -> None:
+def expense_report_remove_document(
+    *, report: ExpenseReport, document: Document, membership: Membership | None, actor
+) -> None:
+    _require_may_change(report, membership)
     if report.status not in EDITABLE:
         raise InvalidTransition(
             f"Receipts cannot be removed from a {report.get_status_display().lower()} report."
@@ -220,6 +284,7 @@ def expense_report_upload(
     from documents.choices import DocumentSource
     from documents.services import document_upload
 
+    _require_may_change(report, membership)
     if report.status not in EDITABLE:
         raise InvalidTransition(
             f"Receipts cannot be added to a {report.get_status_display().lower()} report."
@@ -245,17 +310,22 @@ def expense_report_set_line_project(
     if report.status not in REVIEWABLE:
         raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be changed.")
     if not role_can(membership.role, "documents.code") and report.status not in EDITABLE:
-        raise ValidationFailed("Only accountants change projects of a submitted report.")
+        raise NotPermitted("Only accountants and admins change projects of a submitted report.")
+    _require_may_change(report, membership)
     return document_update(document=document, data={"project": project or None}, actor=actor)
 
 
-def expense_report_submit(*, report: ExpenseReport, actor) -> ExpenseReport:
+def expense_report_submit(
+    *, report: ExpenseReport, actor, membership: Membership | None = None
+) -> ExpenseReport:
     """Draft (or rejected) → submitted; receipts without their own project take the report's; then
-    the report goes to approval when a workflow applies."""
+    the report goes to approval when a workflow applies. With `membership` (a person acting through
+    a view), only the report's employee or an accountant/admin may submit it."""
     from approvals.services import approval_start_for_expense_report
 
     with transaction.atomic():
         report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
+        _require_may_change(report, membership)
         if report.status not in EDITABLE:
             raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be submitted.")
         receipts = list(report.documents.all())

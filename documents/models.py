@@ -11,6 +11,17 @@ from core.tenancy import CompanyOwned
 from documents.choices import DocumentSource, DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
 
 
+def fits_column(model: str, name: str, *, whole_digits: int) -> models.CheckConstraint:
+    """A decimal column holds only what its digits can read back (SQLite would store more, and every
+    later read of the row failed with InvalidOperation); services refuse such values first."""
+    limit = Decimal(10) ** whole_digits
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{name}__isnull": True})
+        | models.Q(**{f"{name}__gt": -limit, f"{name}__lt": limit}),
+        name=f"documents_{model}_{name}_fits",
+    )
+
+
 def original_upload_to(instance: Document, filename: str) -> str:
     # Content-addressed per company: the name never depends on user input beyond the extension.
     ext = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
@@ -109,6 +120,9 @@ class Document(CompanyOwned):
                 name="documents_list_received_idx",
             ),
         ]
+        constraints = [
+            fits_column("document", name, whole_digits=12) for name in ("total", "subtotal", "tax_total")
+        ]
 
     def __str__(self) -> str:
         label = " ".join(x for x in (self.supplier_name, self.invoice_number) if x)
@@ -142,6 +156,12 @@ class DocumentLine(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            fits_column("line", "quantity", whole_digits=10),
+            fits_column("line", "unit_price", whole_digits=10),
+            fits_column("line", "total", whole_digits=12),
+            fits_column("line", "tax_percent", whole_digits=4),
+        ]
 
     def __str__(self) -> str:
         return self.description or f"Line {self.position}"

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import role_can
 from audit.models import AuditEvent
+from core.validation import MAX_ID
 from documents.choices import DocumentStatus
 from documents.models import Document, ExpenseReport
 
@@ -39,12 +40,12 @@ def document_list(*, membership, filters: dict | None = None) -> QuerySet[Docume
     if filters.get("type"):
         qs = qs.filter(type__in=str(filters["type"]).split(","))
     if filters.get("supplier"):
-        supplier = str(filters["supplier"])
-        qs = (
-            qs.filter(supplier_id=int(supplier))
-            if supplier.isdigit()
-            else qs.filter(supplier_name__icontains=supplier)
-        )
+        supplier = str(filters["supplier"]).strip()
+        if supplier.isdigit():
+            # An id; digits beyond any id match nothing (rather than overflowing the query).
+            qs = qs.filter(supplier_id=int(supplier)) if int(supplier) <= MAX_ID else qs.none()
+        else:
+            qs = qs.filter(supplier_name__icontains=supplier)
     if filters.get("q"):
         q = filters["q"]
         qs = qs.filter(

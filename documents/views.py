@@ -23,9 +23,11 @@ from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
 from core.errors import ApplicationError
+from core.validation import form_error_text
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
 from documents.coding import BULK_ACTIONS, documents_bulk, recording_required_for
+from documents.forms import DocumentFilterForm
 from documents.pagination import DocumentPaginator
 from documents.problems import LIST_PREFETCH, document_problems, problem_summary
 from documents.review import overall_confidence
@@ -164,7 +166,10 @@ class DocumentListView(CompanyRequiredMixin, View):
     def get(self, request):
         spec = LISTS[self.list_name]
         chosen = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
-        filters = {**spec["filters"], **{k: v for k, v in chosen.items() if v}}
+        filter_form = DocumentFilterForm(request.GET)
+        if not filter_form.is_valid():
+            messages.error(request, form_error_text(filter_form))
+        filters = {**spec["filters"], **filter_form.filters()}
         qs = (
             document_list(membership=request.membership, filters=filters)
             .select_related("supplier", "project", "assigned_to", "tax_rate")
@@ -229,7 +234,7 @@ class DocumentListView(CompanyRequiredMixin, View):
             from documents.expense_reports import expense_report_list
 
             context["reports"] = expense_report_list(membership=request.membership)[:10]
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=200 if filter_form.is_valid() else 400)
 
 
 class DocumentRowView(CompanyRequiredMixin, View):

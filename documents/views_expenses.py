@@ -10,7 +10,8 @@ from accounts.roles import role_can
 from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ValidationFailed
+from core.validation import InputError, parse_id
 from documents.choices import ExpenseReportStatus, PaidBy
 from documents.expense_reports import (
     EDITABLE,
@@ -27,6 +28,13 @@ from documents.expense_reports import (
     project_on_expense_form,
     receipts_available,
 )
+
+
+def _posted_id(request, name: str) -> int | None:
+    try:
+        return parse_id(request.POST.get(name), name=name)
+    except InputError:
+        return None
 
 
 class ExpenseReportListView(CompanyRequiredMixin, View):
@@ -137,8 +145,12 @@ class ExpenseReportView(CompanyRequiredMixin, View):
                     )
                 messages.success(request, "Receipt uploaded; it is being read.")
             elif action == "remove":
-                document = report.documents.get(pk=request.POST.get("document"))
-                expense_report_remove_document(report=report, document=document, actor=request.user)
+                document = report.documents.filter(pk=_posted_id(request, "document")).first()
+                if document is None:
+                    raise ValidationFailed("That receipt is not in this report.", {"field": "document"})
+                expense_report_remove_document(
+                    report=report, document=document, membership=request.membership, actor=request.user
+                )
             elif action == "projects":
                 for document in report.documents.all():
                     key = f"project-{document.pk}"
@@ -158,11 +170,17 @@ class ExpenseReportView(CompanyRequiredMixin, View):
                 if "project" in request.POST:
                     data["project"] = request.POST["project"]
                 expense_report_update(
-                    report=report, data=data, membership=request.membership, actor=request.user
+                    report=report,
+                    data=data,
+                    membership=request.membership,
+                    actor=request.user,
+                    expected_version=request.POST.get("version") or None,
                 )
                 messages.success(request, "Saved.")
             elif action == "submit":
-                report = expense_report_submit(report=report, actor=request.user)
+                report = expense_report_submit(
+                    report=report, actor=request.user, membership=request.membership
+                )
                 messages.success(request, f"Submitted: {report.get_status_display().lower()}.")
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +18,10 @@ from accounts.views_mixins import CompanyRequiredMixin
 from audit.selectors import audit_trail_for
 from bookkeeping.models import Contact, Product
 from core.errors import ApplicationError
+from core.validation import form_error_text
 from documents.choices import DocumentType
 from documents.coding import (
-    EDITABLE_FIELDS,
     HEADER_CODING,
-    LINE_CODING,
-    LINE_VALUES,
     RECORDABLE_STATUSES,
     document_delete,
     document_record,
@@ -32,6 +31,7 @@ from documents.coding import (
     recording_required_for,
 )
 from documents.einvoice_view import einvoice_reading_for
+from documents.forms import ReviewForm
 from documents.models import Document, DocumentPage
 from documents.problems import document_problems, problems_by_field
 from documents.review import (
@@ -81,29 +81,6 @@ def next_in_inbox(request, document: Document) -> Document | None:
     )
 
 
-def form_to_data(post, document: Document) -> dict[str, Any]:
-    """The review form's POST in the shape document_update (and the API's PATCH) takes."""
-    data: dict[str, Any] = {"fields": {f: post[f"f_{f}"] for f in EDITABLE_FIELDS if f"f_{f}" in post}}
-    for name in HEADER_CODING:
-        if name in post and post[name] != "new":
-            data[name] = post[name] or None
-    if "dimensions_shown" in post:
-        data["dimensions"] = [v for v in post.getlist("dimensions") if v]
-    if post.get("type") in DocumentType.values:
-        data["type"] = post["type"]
-    lines = []
-    for line_id in post.getlist("line_ids"):
-        prefix = f"line-{line_id}-"
-        line = {"id": line_id}
-        for name in (*LINE_VALUES, *LINE_CODING):
-            if prefix + name in post:
-                line[name] = post[prefix + name] or None
-        lines.append(line)
-    if lines:
-        data["lines"] = lines
-    return data
-
-
 class DocumentReviewView(CompanyRequiredMixin, View):
     template_name = "documents/review.html"
 
@@ -113,25 +90,40 @@ class DocumentReviewView(CompanyRequiredMixin, View):
 
     def post(self, request, pk: int):
         if not role_can(request.membership.role, "documents.code"):
-            messages.error(request, "Your role does not allow coding documents.")
+            messages.error(
+                request, "Your role does not allow coding documents (accountants and admins code)."
+            )
             return redirect("documents:review", pk=pk)
         document = _document(request, pk)
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form_error_text(form))
+            return self.render_refused(request, document, status=400)
         try:
-            if request.POST.get("supplier") == "new":
-                document = document_supplier_create(
+            # One transaction: a new supplier is only created when the rest of the form is saved too.
+            with transaction.atomic():
+                if form.creates_supplier:
+                    document = document_supplier_create(
+                        document=document,
+                        data=form.new_supplier(),
+                        actor=request.user,
+                        expected_version=form.cleaned_data.get("version"),
+                    )
+                document = document_update(
                     document=document,
-                    data={
-                        k: request.POST.get(f"new_supplier_{k}", "")
-                        for k in ("name", "vat_no", "reg_no", "iban")
-                    },
+                    data=form.update_data(),
                     actor=request.user,
+                    expected_version=None if form.creates_supplier else form.cleaned_data.get("version"),
                 )
-            document = document_update(
-                document=document, data=form_to_data(request.POST, document), actor=request.user
-            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return self.render_refused(request, document, status=error.status_code)
+        try:
             if request.POST.get("then") == "record":
                 if not role_can(request.membership.role, "documents.record"):
-                    raise ApplicationError("Your role does not allow recording documents.")
+                    raise ApplicationError(
+                        "Your role does not allow recording documents (accountants and admins record)."
+                    )
                 document = document_record(document=document, actor=request.user)
                 messages.success(request, f"{document} is {document.get_status_display().lower()}.")
                 following = next_in_inbox(request, document)
@@ -142,6 +134,11 @@ class DocumentReviewView(CompanyRequiredMixin, View):
         except ApplicationError as error:
             messages.error(request, error.message)
         return redirect("documents:review", pk=document.pk)
+
+    def render_refused(self, request, document: Document, *, status: int):
+        """The review page again (as it is now: nothing was saved) with the reason, answering 4xx."""
+        document = _document(request, document.pk)
+        return render(request, self.template_name, self.context(request, document), status=status)
 
     def context(self, request, document: Document) -> dict[str, Any]:
         role = request.membership.role

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.errors import ApplicationError, ValidationFailed
-from core.parsing import clean_decimal
+from core.validation import AMOUNT, MAX_ID, MAX_POSITIVE_INT, InputError, parse_decimal, parse_id
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document
 from rules.models import Rule
@@ -95,16 +96,23 @@ def rule_build(*, company, rule: Rule | None, data: dict[str, Any]) -> Rule:
             continue
         value = data[name]
         if name in ("amount_min", "amount_max"):
-            value = clean_decimal(value, name=name, places=2)
+            value = _amount(value, name=name)
         elif name == "position":
-            try:
-                value = int(value) if value not in (None, "") else 100
-            except (TypeError, ValueError):
-                raise ValidationFailed("Order must be a whole number.", {"field": name})
+            value = _position(value)
         elif name in ("is_active", "auto_record"):
             value = value in (True, "true", "on", "1", 1)
         else:
+            if value is not None and not isinstance(value, str):
+                raise ValidationFailed(
+                    f"{name.replace('_', ' ').capitalize()} must be text.", {"field": name}
+                )
             value = (value or "").strip()
+            limit = Rule._meta.get_field(name).max_length
+            if len(value) > limit:
+                raise ValidationFailed(
+                    f"{name.replace('_', ' ').capitalize()} is longer than {limit} characters.",
+                    {"field": name},
+                )
         setattr(rule, name, value)
     for name, model in RULE_FKS.items():
         if name in data:
@@ -135,14 +143,33 @@ def rule_delete(*, rule: Rule, actor) -> None:
     rule.delete()
 
 
+def _amount(value: Any, *, name: str) -> Decimal | None:
+    try:
+        return parse_decimal(value, shape=AMOUNT, name=name)
+    except InputError as error:
+        raise ValidationFailed(str(error), {"field": name}) from None
+
+
+def _position(value: Any) -> int:
+    if value in (None, ""):
+        return 100
+    if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) > MAX_POSITIVE_INT:
+        raise ValidationFailed(
+            f"Order must be a whole number from 0 to {MAX_POSITIVE_INT}.", {"field": "position"}
+        )
+    return int(value)
+
+
 def _own(model, company, value: Any, *, name: str):
     if value in (None, ""):
         return None
     pk = value.pk if hasattr(value, "pk") else value
     try:
-        return model.objects.for_company(company).get(pk=int(pk))
-    except (model.DoesNotExist, TypeError, ValueError):
-        raise ValidationFailed(f"Unknown {name.replace('_', ' ')}: {pk}.", {"field": name})
+        return model.objects.for_company(company).get(pk=parse_id(pk, name=name))
+    except (model.DoesNotExist, InputError):
+        raise ValidationFailed(
+            f"Unknown {name.replace('_', ' ')}: {str(pk)[:40]}.", {"field": name}
+        ) from None
 
 
 def rule_dimensions(rule: Rule) -> list[Dimension]:
@@ -152,6 +179,8 @@ def rule_dimensions(rule: Rule) -> list[Dimension]:
 
 
 def _dimensions(company, values) -> list[Dimension]:
+    if isinstance(values, (str, dict)) or not hasattr(values or [], "__iter__"):
+        raise ValidationFailed("Dimensions must be a list of ids.", {"field": "dimensions"})
     return [_own(Dimension, company, v, name="dimension") for v in values or []]
 
 
@@ -163,7 +192,7 @@ def _member(company, value: Any):
     pk = value.pk if hasattr(value, "pk") else value
     membership = (
         Membership.objects.filter(company=company, user_id=pk).select_related("user").first()
-        if str(pk).isdigit()
+        if str(pk).isdigit() and int(pk) <= MAX_ID
         else None
     )
     if membership is None or not role_can(membership.role, "documents.approve"):

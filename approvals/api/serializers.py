@@ -6,13 +6,14 @@ from rest_framework import serializers
 from accounts.models import Role
 from approvals.choices import EXPENSE_REPORT, StepRule
 from approvals.models import ApprovalWorkflow
+from core.validation import AMOUNT, MAX_POSITIVE_INT, DecimalInput, IdInput, StrictSerializer
 from documents.choices import DocumentType
 
 WORKFLOW_TYPES = [*DocumentType.values, EXPENSE_REPORT]
 
 
-class StepSerializer(serializers.Serializer):
-    approvers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+class StepSerializer(StrictSerializer):
+    approvers = serializers.ListField(child=IdInput(), required=False, default=list, max_length=100)
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False, default=list
     )
@@ -20,7 +21,7 @@ class StepSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=StepRule.choices, default=StepRule.ANY)
 
 
-class WorkflowSerializer(serializers.Serializer):
+class WorkflowSerializer(StrictSerializer):
     """{"name", "document_types", "min_amount", "steps": [{"approvers", "rule", ...}], conditions...}"""
 
     id = serializers.IntegerField(read_only=True)
@@ -28,14 +29,14 @@ class WorkflowSerializer(serializers.Serializer):
     document_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WORKFLOW_TYPES), required=False, default=list
     )
-    min_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default="0.00")
-    supplier = serializers.IntegerField(required=False, allow_null=True, default=None)
-    project = serializers.IntegerField(required=False, allow_null=True, default=None)
-    finance_account = serializers.IntegerField(required=False, allow_null=True, default=None)
+    min_amount = DecimalInput(shape=AMOUNT, required=False, default="0.00")
+    supplier = IdInput(required=False, allow_null=True, default=None)
+    project = IdInput(required=False, allow_null=True, default=None)
+    finance_account = IdInput(required=False, allow_null=True, default=None)
     is_active = serializers.BooleanField(required=False, default=True)
-    priority = serializers.IntegerField(required=False, default=100, min_value=0)
+    priority = serializers.IntegerField(required=False, default=100, min_value=0, max_value=MAX_POSITIVE_INT)
     remind_after_hours = serializers.IntegerField(required=False, default=24, min_value=1, max_value=24 * 30)
-    steps = StepSerializer(many=True)
+    steps = StepSerializer(many=True, max_length=20)
 
     def to_representation(self, workflow: ApprovalWorkflow) -> dict:
         return {
@@ -80,9 +81,9 @@ def step_specs(*, steps: list[dict], company) -> list[dict]:
     ]
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class ForwardSerializer(DecisionSerializer):
-    to = serializers.IntegerField(help_text="User id of a member of the company")
+    to = IdInput(help_text="User id of a member of the company")

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
+from core.validation import StrictInput
 
 
 class FinanceAccountSerializer(serializers.ModelSerializer):
@@ -35,7 +36,7 @@ class DimensionSerializer(serializers.ModelSerializer):
         fields = ["id", "scoro_id", "group", "code", "name", "is_active"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(StrictInput, serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = [

@@ -1,10 +1,11 @@
 """Shapes of the /expense-reports/ routes for the OpenAPI schema. `expense_report_views.report_data`
-builds the answer and `documents.expense_reports` reads the body; these only describe them."""
+builds the answer; `ExpenseReportInputSerializer` validates the body that `documents.expense_reports` applies."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.validation import MAX_LIST_ITEMS, MAX_POSITIVE_INT, IdInput, StrictSerializer
 from documents.choices import DocumentStatus, ExpenseReportStatus, PaidBy
 
 _AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -47,23 +48,25 @@ class ExpenseReportListSerializer(serializers.Serializer):
     results = ExpenseReportSerializer(many=True, help_text="At most 200.")
 
 
-class ExpenseReportLineInputSerializer(serializers.Serializer):
-    document = serializers.IntegerField()
-    project = serializers.IntegerField(allow_null=True)
+class ExpenseReportLineInputSerializer(StrictSerializer):
+    document = IdInput()
+    project = IdInput(allow_null=True)
 
 
-class ExpenseReportInputSerializer(serializers.Serializer):
-    """POST (a title is required) and PATCH body; `documents` is the full list of receipt ids."""
+class ExpenseReportInputSerializer(StrictSerializer):
+    """POST (a title is required) and PATCH body; `documents` is the full list of receipt ids.
+    PATCH with `version` (the one read) answers 409 when someone changed the report since."""
 
     title = serializers.CharField(required=False, max_length=200)
-    employee = serializers.IntegerField(
+    employee = IdInput(
         required=False, allow_null=True, help_text="POST only; accountants may report for a member."
     )
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
-    project = serializers.IntegerField(required=False, allow_null=True)
+    project = IdInput(required=False, allow_null=True)
     paid_by = serializers.ChoiceField(choices=PaidBy.choices, required=False)
-    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    documents = serializers.ListField(child=IdInput(), required=False, max_length=MAX_LIST_ITEMS)
     lines = ExpenseReportLineInputSerializer(
-        many=True, required=False, help_text="PATCH only: a receipt's own project."
+        many=True, required=False, max_length=MAX_LIST_ITEMS, help_text="PATCH only: a receipt's own project."
     )
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_POSITIVE_INT)

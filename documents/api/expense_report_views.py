@@ -60,12 +60,9 @@ def report_data(report: ExpenseReport) -> dict[str, Any]:
 
 
 def _data(request) -> dict[str, Any]:
-    if hasattr(request.data, "getlist"):
-        data = request.data.dict()
-        if "documents" in request.data:
-            data["documents"] = request.data.getlist("documents")
-        return data
-    return dict(request.data)
+    body = ExpenseReportInputSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
 
 
 class ExpenseReportListApi(APIView):
@@ -86,7 +83,9 @@ class ExpenseReportListApi(APIView):
 
     @extend_schema(request=ExpenseReportInputSerializer, responses={201: ExpenseReportSerializer})
     def post(self, request):
-        report = expense_report_create(membership=request.membership, data=_data(request), actor=request.user)
+        data = _data(request)
+        data.pop("version", None)
+        report = expense_report_create(membership=request.membership, data=data, actor=request.user)
         return Response(report_data(report), status=status.HTTP_201_CREATED)
 
 
@@ -104,8 +103,14 @@ class ExpenseReportDetailApi(APIView):
 
     @extend_schema(request=ExpenseReportInputSerializer, responses=ExpenseReportSerializer)
     def patch(self, request, pk: int):
+        data = _data(request)
+        expected = data.pop("version", None)
         report = expense_report_update(
-            report=self.get_object(), data=_data(request), membership=request.membership, actor=request.user
+            report=self.get_object(),
+            data=data,
+            membership=request.membership,
+            actor=request.user,
+            expected_version=expected,
         )
         return Response(report_data(report))
 
@@ -116,4 +121,5 @@ class ExpenseReportSubmitApi(APIView):
     @extend_schema(request=None, responses=ExpenseReportSerializer)
     def post(self, request, pk: int):
         report = get_object_or_404(expense_report_list(membership=request.membership), pk=pk)
-        return Response(report_data(expense_report_submit(report=report, actor=request.user)))
+        report = expense_report_submit(report=report, actor=request.user, membership=request.membership)
+        return Response(report_data(report))

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.validation import IdInput, StrictSerializer
 from documents.choices import DocumentSource, DocumentStatus, DocumentType
 from documents.models import Document
 
 
-class DocumentUploadInputSerializer(serializers.Serializer):
+class DocumentUploadInputSerializer(StrictSerializer):
     file = serializers.FileField(allow_empty_file=True)
     type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    expense_report = serializers.IntegerField(required=False, allow_null=True)
+    expense_report = IdInput(required=False, allow_null=True)
     source = serializers.ChoiceField(
         choices=[DocumentSource.BROWSER, DocumentSource.MOBILE, DocumentSource.API],
         required=False,
@@ -22,9 +23,9 @@ class DocumentUploadInputSerializer(serializers.Serializer):
 
 
 class DocumentListFilterSerializer(serializers.Serializer):
-    status = serializers.CharField(required=False)
-    type = serializers.CharField(required=False)
-    supplier = serializers.CharField(required=False)
+    status = serializers.CharField(required=False, max_length=500)
+    type = serializers.CharField(required=False, max_length=200)
+    supplier = serializers.CharField(required=False, max_length=200)
     published = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False, max_length=200)
     date_from = serializers.DateField(required=False)

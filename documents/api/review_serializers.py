@@ -1,11 +1,24 @@
 """Shapes of GET/PATCH /documents/{id}/ for the OpenAPI schema. `review_views.document_detail_data`
-builds the answer and `documents.coding.document_update` reads the PATCH body; these only describe them."""
+builds the answer and `documents.coding.document_update` applies the PATCH body once `DocumentPatchSerializer` has
+validated it (shapes, types, column limits, unknown keys refused)."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.validation import (
+    AMOUNT,
+    MAX_LIST_ITEMS,
+    MAX_POSITIVE_INT,
+    PERCENT,
+    PRICE,
+    QUANTITY,
+    DecimalInput,
+    IdInput,
+    StrictSerializer,
+)
 from documents.choices import DocumentSource, DocumentStatus, DocumentType
+from documents.coding import AMOUNT_FIELDS, DATE_FIELDS, TEXT_FIELDS, TEXT_LIMITS
 from publishing.api.serializers import PublishingSummarySerializer
 
 _ID = {"allow_null": True}
@@ -145,33 +158,54 @@ class DocumentDetailSerializer(serializers.Serializer):
     publishing = PublishingSummarySerializer()
 
 
-class DocumentLineInputSerializer(serializers.Serializer):
+class DocumentFieldsInputSerializer(StrictSerializer):
+    """Corrected extracted values: each one a person may correct, typed and capped like its column."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in TEXT_FIELDS:
+            self.fields[name] = serializers.CharField(
+                required=False, allow_blank=True, allow_null=True, max_length=TEXT_LIMITS.get(name, 255)
+            )
+        for name in DATE_FIELDS:
+            self.fields[name] = serializers.DateField(required=False, allow_null=True)
+        for name in AMOUNT_FIELDS:
+            self.fields[name] = DecimalInput(shape=AMOUNT, required=False, allow_null=True)
+
+
+class DocumentLineInputSerializer(StrictSerializer):
     """A line to change (`id`), delete (`id` + `delete`) or add (no `id`)."""
 
-    id = serializers.IntegerField(required=False)
+    id = IdInput(required=False)
     delete = serializers.BooleanField(required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    quantity = serializers.DecimalField(max_digits=14, decimal_places=4, required=False)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
-    total = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
-    tax_percent = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
-    product = serializers.IntegerField(required=False, **_ID)
-    project = serializers.IntegerField(required=False, **_ID)
-    finance_account = serializers.IntegerField(required=False, **_ID)
-    tax_rate = serializers.IntegerField(required=False, **_ID)
-    dimension = serializers.IntegerField(required=False, **_ID)
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+    quantity = DecimalInput(shape=QUANTITY, required=False, allow_null=True)
+    unit_price = DecimalInput(shape=PRICE, required=False, allow_null=True)
+    total = DecimalInput(shape=AMOUNT, required=False, allow_null=True)
+    tax_percent = DecimalInput(shape=PERCENT, required=False, allow_null=True)
+    product = IdInput(required=False, **_ID)
+    project = IdInput(required=False, **_ID)
+    finance_account = IdInput(required=False, **_ID)
+    tax_rate = IdInput(required=False, **_ID)
+    dimension = IdInput(required=False, **_ID)
 
 
-class DocumentPatchSerializer(serializers.Serializer):
-    """Corrections and coding, in the shape of the detail; ids of the company's own records, null clears."""
+class DocumentPatchSerializer(StrictSerializer):
+    """Corrections and coding, in the shape of the detail; ids of the company's own records, null clears.
+    With `version` (the one the client read), a document changed since answers 409."""
 
-    fields = serializers.DictField(required=False, help_text='Corrected values, e.g. {"total": "12.00"}.')
-    supplier = serializers.IntegerField(required=False, **_ID)
-    project = serializers.IntegerField(required=False, **_ID)
-    finance_account = serializers.IntegerField(required=False, **_ID)
-    tax_rate = serializers.IntegerField(required=False, **_ID)
-    dimensions = serializers.ListField(child=serializers.IntegerField(), required=False)
-    lines = DocumentLineInputSerializer(many=True, required=False)
+    fields = DocumentFieldsInputSerializer(
+        required=False, help_text='Corrected values, e.g. {"total": "12.00"}.'
+    )
+    supplier = IdInput(required=False, **_ID)
+    project = IdInput(required=False, **_ID)
+    finance_account = IdInput(required=False, **_ID)
+    tax_rate = IdInput(required=False, **_ID)
+    dimensions = serializers.ListField(child=IdInput(), required=False, max_length=MAX_LIST_ITEMS)
+    lines = DocumentLineInputSerializer(many=True, required=False, max_length=MAX_LIST_ITEMS)
     type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    assigned_to = serializers.IntegerField(required=False, help_text="A member's user id.", **_ID)
+    note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10_000)
+    assigned_to = IdInput(required=False, help_text="A member's user id.", **_ID)
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_POSITIVE_INT, help_text="The version read; stale → 409."
+    )

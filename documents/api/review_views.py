@@ -121,8 +121,13 @@ class DocumentDetailApi(APIView):
 
     @extend_schema(request=DocumentPatchSerializer, responses=DocumentDetailSerializer)
     def patch(self, request, pk: int):
-        data = request.data.dict() if hasattr(request.data, "getlist") else request.data
-        document = document_update(document=self.get_object(), data=data, actor=request.user)
+        body = DocumentPatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        expected = data.pop("version", None)
+        document = document_update(
+            document=self.get_object(), data=data, actor=request.user, expected_version=expected
+        )
         return Response(document_detail_data(document))
 
     @extend_schema(responses={204: None})

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from audit.services import audit_record
 from core.errors import InvalidTransition, ValidationFailed
 from documents.coding.recording import document_record
-from documents.coding.values import DELETABLE_STATUSES, document_update
+from documents.coding.values import DELETABLE_STATUSES, check_version, document_update
 from documents.models import Document
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,9 @@ def documents_bulk(*, documents: QuerySet[Document], action: str, value: Any, ac
     return result
 
 
-def document_supplier_create(*, document: Document, data: dict[str, Any], actor) -> Document:
+def document_supplier_create(
+    *, document: Document, data: dict[str, Any], actor, expected_version: int | str | None = None
+) -> Document:
     """Create a new supplier contact from the review form (it is queued to be pushed to Scoro) and
     code the document with it."""
     from bookkeeping.contacts import contact_save_local
@@ -118,6 +120,7 @@ def document_supplier_create(*, document: Document, data: dict[str, Any], actor)
         "is_supplier": True,
     }
     with transaction.atomic():
+        check_version(Document.objects.select_for_update().get(pk=document.pk), expected_version)
         contact = contact_save_local(company=document.company, contact=None, data=values, actor=actor)
         audit_record(target=contact, verb="contact_created", actor=actor, message=f"New supplier {contact}.")
         return document_update(document=document, data={"supplier": contact.pk}, actor=actor)

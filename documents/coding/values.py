@@ -12,8 +12,9 @@ from django.db import transaction
 
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
-from core.errors import InvalidTransition, ValidationFailed
-from core.parsing import clean_date, clean_decimal
+from core.errors import InvalidTransition, StaleVersion, ValidationFailed
+from core.parsing import clean_date
+from core.validation import AMOUNT, PERCENT, PRICE, QUANTITY, InputError, parse_decimal, parse_id
 from documents.choices import DocumentStatus as S
 from documents.models import Document, DocumentLine
 
@@ -41,7 +42,18 @@ DENORMALISED = {
     "subtotal": None,
     "tax_total": None,
 }
-# Changing these changes what gets approved and published: the version goes up.
+# Longest text a person may type into each extracted text field (the columns' widths, or close).
+TEXT_LIMITS = {
+    "supplier_name": 255,
+    "supplier_vat_no": 40,
+    "supplier_reg_no": 40,
+    "buyer_name": 255,
+    "invoice_number": 100,
+    "currency": 3,
+    "po_number": 100,
+    "iban": 50,
+}
+# Changing these changes what gets approved: a running approval starts again.
 VERSIONED_FIELDS = frozenset({"currency", *AMOUNT_FIELDS})
 
 HEADER_CODING = {
@@ -59,10 +71,10 @@ LINE_CODING = {
 }
 LINE_VALUES = {
     "description": str,
-    "quantity": "decimal",
-    "unit_price": "decimal",
-    "total": "amount",
-    "tax_percent": "decimal",
+    "quantity": QUANTITY,
+    "unit_price": PRICE,
+    "total": AMOUNT,
+    "tax_percent": PERCENT,
 }
 
 # A document in these states is being sent to Scoro right now; it cannot change under the worker.
@@ -76,15 +88,30 @@ RECORDABLE_STATUSES = frozenset({S.TO_REVIEW, S.REJECTED})
 USER_SOURCE = "user"
 
 
+def _decimal(value: Any, *, name: str, shape: tuple[int, int]) -> Decimal | None:
+    """A number that fits its column (core.validation.parse_decimal), or ValidationFailed."""
+    try:
+        return parse_decimal(value, shape=shape, name=name)
+    except InputError as error:
+        raise ValidationFailed(str(error), {"field": name}) from None
+
+
 def _clean_field(name: str, value: Any) -> Any:
     """The JSON value stored in document.fields for a corrected extracted field."""
     if name in AMOUNT_FIELDS:
-        number = clean_decimal(value, name=name, places=2)
+        number = _decimal(value, name=name, shape=AMOUNT)
         return None if number is None else f"{number:.2f}"
     if name in DATE_FIELDS:
         date = clean_date(value, name=name)
         return None if date is None else date.isoformat()
+    if value is not None and not isinstance(value, (str, int)):
+        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be text.", {"field": name})
     text = "" if value is None else str(value).strip()
+    if len(text) > TEXT_LIMITS.get(name, 255):
+        raise ValidationFailed(
+            f"{name.replace('_', ' ').capitalize()} is longer than {TEXT_LIMITS.get(name, 255)} characters.",
+            {"field": name},
+        )
     if name == "currency":
         text = text.upper()
         if text and (len(text) != 3 or not text.isalpha()):
@@ -112,11 +139,15 @@ def _resolve(model, value: Any, *, company, name: str):
     """An id (or instance) of one of the company's own records, or None. Others' ids are unknown ids."""
     if value in (None, ""):
         return None
-    pk = value.pk if hasattr(value, "pk") else value
+    if hasattr(value, "pk"):
+        value = value.pk
     try:
-        return model.objects.for_company(company).get(pk=int(pk))
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise ValidationFailed(f"Unknown {name.replace('_', ' ')}: {pk}.", {"field": name})
+        pk = parse_id(value, name=name)
+        return model.objects.for_company(company).get(pk=pk)
+    except (model.DoesNotExist, InputError):
+        raise ValidationFailed(
+            f"Unknown {name.replace('_', ' ')}: {str(value)[:40]}.", {"field": name}
+        ) from None
 
 
 def _source_label(source: Any) -> str:
@@ -135,20 +166,56 @@ class _Changes:
         return bool(self.fields or self.coding)
 
 
+def _check_shape(data: Any) -> None:
+    """The body's containers are what they should be (the API's serializer already ensures it; this
+    keeps every other caller from reaching the loops below with a string or a number)."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("Expected an object of fields.", {"field": "body"})
+    shapes = {"fields": dict, "dimensions": list, "lines": list}
+    for name, kind in shapes.items():
+        if data.get(name) is not None and not isinstance(data[name], kind):
+            raise ValidationFailed(
+                f"{name.capitalize()} must be {'an object' if kind is dict else 'a list'}.", {"field": name}
+            )
+    if any(not isinstance(line, dict) for line in data.get("lines") or []):
+        raise ValidationFailed("Each line must be an object.", {"field": "lines"})
+
+
+def check_version(obj, expected: Any) -> None:
+    """Optimistic locking: `expected` is the version the client read; another one means someone else
+    changed the object since, and nothing is written (409 with the current version)."""
+    if expected in (None, ""):
+        return
+    if str(expected) != str(obj.version):
+        raise StaleVersion(
+            f"Someone else changed this {obj._meta.verbose_name} since you opened it "
+            f"(now version {obj.version}). Reload it and make your change again.",
+            {"version": obj.version},
+        )
+
+
 @transaction.atomic
 def document_update(
-    *, document: Document, data: dict[str, Any], actor, source: Any = USER_SOURCE
+    *,
+    document: Document,
+    data: dict[str, Any],
+    actor,
+    source: Any = USER_SOURCE,
+    expected_version: int | str | None = None,
 ) -> Document:
     """Apply corrections of extracted values and coding in the shape of the API's PATCH.
 
     `data` keys: `fields` (extracted values by name), `supplier`, `project`, `finance_account`,
     `tax_rate` (ids; null clears), `dimensions` (list of ids), `lines` (list of {id?, delete?, values
     and per-line coding}), `type`, `note`, `assigned_to` (a member's user id). `source` records who set
-    the coding (a person, or a rule/suggestion as {"kind", "label", ...}).
+    the coding (a person, or a rule/suggestion as {"kind", "label", ...}). With `expected_version`,
+    a document changed by someone else since is refused (StaleVersion).
     """
     from extraction.services import learn_from_correction
 
+    _check_shape(data)
     document = Document.objects.select_for_update().get(pk=document.pk)
+    check_version(document, expected_version)
     if document.status in LOCKED_STATUSES:
         raise InvalidTransition(
             f"The document is {document.get_status_display().lower()} and cannot be changed right now."
@@ -221,7 +288,7 @@ def document_update(
     if sources != (document.coding_sources or {}):
         document.coding_sources = sources
         update_fields.add("coding_sources")
-    if changes.coding or changes.versioned:
+    if changes:
         document.version += 1
         update_fields.add("version")
     if update_fields:
@@ -255,9 +322,9 @@ def _line_update(*, document: Document, data: dict[str, Any], changes: _Changes,
     company = document.company
     if data.get("id"):
         try:
-            line = document.lines.get(pk=int(data["id"]))
-        except (DocumentLine.DoesNotExist, ValueError, TypeError):
-            raise ValidationFailed(f"Unknown line: {data['id']}.", {"field": "lines"})
+            line = document.lines.get(pk=parse_id(data["id"], name="line"))
+        except (DocumentLine.DoesNotExist, InputError):
+            raise ValidationFailed(f"Unknown line: {str(data['id'])[:40]}.", {"field": "lines"}) from None
         if data.get("delete"):
             changes.coding[f"line {line.position}"] = (str(line), None)
             changes.versioned = True
@@ -273,10 +340,8 @@ def _line_update(*, document: Document, data: dict[str, Any], changes: _Changes,
             continue
         if kind is str:
             value = str(data[name] or "")[:500]
-        elif kind == "amount":
-            value = clean_decimal(data[name], name=f"line {name}", places=2)
         else:
-            value = clean_decimal(data[name], name=f"line {name}")
+            value = _decimal(data[name], name=f"line {name}", shape=kind)
             if name == "quantity" and value is None:
                 value = Decimal("1")
         old = getattr(line, name)
@@ -300,6 +365,12 @@ def _assign(*, document: Document, user_id: Any) -> None:
     if user_id in (None, ""):
         document.assigned_to = None
         return
+    try:
+        user_id = parse_id(user_id, name="assigned_to")
+    except InputError:
+        raise ValidationFailed(
+            "That person is not a member of this company.", {"field": "assigned_to"}
+        ) from None
     membership = (
         Membership.objects.filter(company_id=document.company_id, user_id=user_id)
         .select_related("user")

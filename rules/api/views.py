@@ -46,12 +46,10 @@ def rule_data(rule: Rule) -> dict[str, Any]:
 
 
 def _flat(data) -> dict[str, Any]:
-    """Accept both the flat shape and the nested {"conditions": {…}, "actions": {…}} one we return."""
-    data = data.dict() if hasattr(data, "getlist") else dict(data)
-    flat = {k: v for k, v in data.items() if k not in ("conditions", "actions")}
-    for group in ("conditions", "actions"):
-        flat.update(data.get(group) or {})
-    return flat
+    """The body validated; both the flat shape and the nested {"conditions", "actions"} one we return."""
+    body = RuleInputSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    return body.flat()
 
 
 class RuleViewSet(

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.validation import IdInput, StrictSerializer
 from scoro_sync.models import ScoroConnection, SyncRun
 from scoro_sync.sync import SYNC_TYPES
 
@@ -33,17 +34,17 @@ class ConnectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActivateSerializer(serializers.Serializer):
+class ActivateSerializer(StrictSerializer):
     base_url = serializers.CharField(max_length=200)
     api_key = serializers.CharField(max_length=500, write_only=True, trim_whitespace=True)
     company_account_id = serializers.CharField(max_length=100)
 
 
-class FinishSerializer(serializers.Serializer):
-    owner_user_id = serializers.IntegerField(min_value=1)
+class FinishSerializer(StrictSerializer):
+    owner_user_id = IdInput()
 
 
-class SettingsSerializer(serializers.Serializer):
+class SettingsSerializer(StrictSerializer):
     recording_required = serializers.BooleanField(required=False)
     auto_publish = serializers.BooleanField(required=False)
     auto_publish_exclude_purchases_expenses = serializers.BooleanField(required=False)
@@ -52,9 +53,12 @@ class SettingsSerializer(serializers.Serializer):
     auto_sync = serializers.BooleanField(required=False)
 
 
-class SyncSerializer(serializers.Serializer):
+class SyncSerializer(StrictSerializer):
     types = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(SYNC_TYPES)), required=False, allow_empty=True
+        child=serializers.ChoiceField(choices=list(SYNC_TYPES)),
+        required=False,
+        allow_empty=True,
+        max_length=50,
     )
 
 
