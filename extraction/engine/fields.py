@@ -187,11 +187,13 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     items = table_items(doc)
     line_sum = sum((Decimal(it["total"]) for it in items), Decimal(0)) if items else None
     tot = choose(doc, line_sum, learned={k: hints.get(k) for k in LEARNED_TOTAL_KEYS if hints.get(k)})
+    # A credit note prints its totals negative; the schema keeps the amounts positive.
+    sign = -1 if tot.total is not None and tot.total.value < 0 else 1
     for key, a in (("total", tot.total), ("subtotal", tot.subtotal), ("tax_total", tot.tax_total)):
         if a is not None:
             r.put(
                 key,
-                money(a.value),
+                money(sign * a.value),
                 "agree" if tot.agree else "label",
                 20.0 if tot.agree else 8.0,
                 a.line,
@@ -201,7 +203,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
         r.put("total", money(tot.subtotal.value + tot.tax_total.value), "sum", 6.0)
     if tot.total is not None and tot.subtotal is None and tot.tax_total is None and not tot.tax_seen:
         # No VAT printed anywhere: the net is the total (reverse charge, exempt, non-EU seller).
-        r.put("subtotal", money(tot.total.value), "no_vat", 4.0, tot.total.line, tot.total.span)
+        r.put("subtotal", money(sign * tot.total.value), "no_vat", 4.0, tot.total.line, tot.total.span)
     if tot.tax_lines:
         r.put("tax_lines", tot.tax_lines, "rows", 10.0)
     if items:
@@ -273,7 +275,9 @@ def _compact(s: str) -> str:
 
 
 def _is_other_number(doc: Doc, c: Candidate) -> bool:
-    """An id after a generic title word that is really a customer/order/tax number."""
+    """An id after a generic title word that is really a customer/order/tax number, or a year."""
+    if c.score < 10 and re.fullmatch(r"(?:19|20)\d\d", c.value):
+        return True
     text = doc.lines[c.line].text
     before = text[max(0, c.span[0] - 30) : c.span[0]]
     return bool(

@@ -37,7 +37,8 @@ INVOICE_NUMBER = compile_labels(
         # The title, some words, then "Nr.": "Rechnung des Versicherers (575) Nr. 00.123.456.7-2018-1".
         (
             r"(?:\w*rechnung|invoice|facture|factuur|faktura|factura|fattura|gutschrift|avoir|credit\s*note|lasku|arve)"
-            r"\b(?:(?!bestell|order|auftrag|liefer|kunde|customer|client|commande)[^:\d]){0,40}?\b" + _NO,
+            r"\b(?:(?!bestell|order|auftrag|liefer|kunde|customer|client|commande)(?:[^:\d]|\(\d{1,4}\))){0,40}?\b"
+            + _NO,
             8,
         ),
         # The document title followed by its number: "Invoice FA-2017-0008", "Rechnung Nr. 42".
@@ -243,7 +244,11 @@ NET = compile_labels(
 )
 TAX = compile_labels(
     [
-        (r"total\s*(?:vat|gst|tax)|(?:vat|gst|tax)\s*(?:total|amount)|tax\s*total", 10),
+        (r"total\s*(?:vat|gst|tax(?:es)?)|(?:vat|gst|tax)\s*(?:total|amount)|tax\s*total", 10),
+        (
+            r"(?:u?st|mwst|vat|tva|btw|alv|moms|iva)\.?\s*(?:gesamt|total|totaal|yhteensä|totalt)|gesamt\s*(?:u?st|mwst)",
+            10,
+        ),
         (
             r"steuerbetrag|umsatzsteuer|mehrwertsteuer|mwst\.?(?:\s*-?\s*betrag)?|u?st\.?\s*-?\s*betrag|summe\s*u?st",
             9,

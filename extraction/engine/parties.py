@@ -145,7 +145,70 @@ def parties(doc: Doc) -> dict[str, tuple[str, int, tuple[int, int], float]]:
         got = _sender(doc, buyer)
         if got:
             out["supplier_name"] = got
+    if "buyer_name" not in out:
+        seller = out.get("supplier_name", ("",))[0]
+        got = _recipient(doc, seller)
+        if got:
+            out["buyer_name"] = got
     return out
+
+
+POSTCODE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?![\d.,])\s*(?:[A-Z]{2}\s+)?[A-ZÄÖÜÉ][\wäöüßéè\-]+"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+)
+
+
+def _recipient(doc: Doc, seller: str) -> tuple[str, int, tuple[int, int], float] | None:
+    """The buyer without a heading: the first address block in the upper part of page 1.
+
+    An address block is two to seven lines starting at the same x, one of them a postcode and
+    town; its first line (after a salutation) is the addressee. The seller's block is skipped.
+    """
+    if not doc.lines:
+        return None
+    boiler = doc.boilerplate()
+    page = doc.lines[0].page
+    seller_key = re.sub(r"\W+", "", seller).casefold()
+    used: set[tuple[int, int]] = set()
+    for i, ln in enumerate(doc.lines):
+        if ln.page != page or doc.rel_y(i) > 0.45:
+            break
+        if i in boiler:
+            continue
+        for c in doc.cells(i):
+            if (i, round(c.x0)) in used:
+                continue
+            block = [(i, c)]
+            last = ln
+            for j in range(i + 1, min(len(doc.lines), i + 8)):
+                nxt = doc.lines[j]
+                if nxt.page != page or nxt.top - last.bottom > 1.2 * last.height:
+                    break
+                same = next((d for d in doc.cells(j) if abs(d.x0 - c.x0) < 6), None)
+                if same is None:
+                    break
+                block.append((j, same))
+                used.add((j, round(same.x0)))
+                last = nxt
+            if not 2 <= len(block) <= 7 or not any(POSTCODE.search(b.text) for _, b in block[1:]):
+                continue
+            k = 1 if SALUTATION.match(block[0][1].text.strip()) and len(block) > 2 else 0
+            line, cell = block[k]
+            name = clean_name(cell.text)
+            key = re.sub(r"\W+", "", name).casefold()
+            if (
+                not looks_like_name(name)
+                or POSTCODE.search(name)
+                or (seller_key and key and (key in seller_key or seller_key in key))
+            ):
+                continue
+            if any(SEPARATORS.search(b.text) and lx.LEGAL_FORM.search(b.text) for _, b in block):
+                continue  # the seller's return address line
+            if k == 1:
+                name = f"{block[0][1].text.strip()} {name}"
+            return name, line, (cell.start, cell.end), 0.5
+    return None
 
 
 def _sender(doc: Doc, buyer: str) -> tuple[str, int, tuple[int, int], float] | None:

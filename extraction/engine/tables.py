@@ -226,7 +226,7 @@ class _Header:
 
 def _header(doc: Doc, i: int) -> _Header | None:
     cells = doc.cells(i)
-    hits = [c for c in cells if lx.LINE_HEADER.match(c.text)]
+    hits = [c for c in cells if lx.LINE_HEADER.search(c.text)]
     if len(hits) < 2 or money_matches(doc.lines[i].text) or len(hits) < 0.4 * len(cells):
         return None
     # Header words are column anchors even when set close together ("Menge Beschreibung").

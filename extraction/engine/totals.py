@@ -223,7 +223,8 @@ def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
                 continue
             for r, explicit in rates:
                 if r == 0:
-                    ok = explicit and amount == 0
+                    # "0 %", or a bare 0 on a VAT row ("Umsatzsteuer (K)  2.000,00  0  0,00").
+                    ok = amount == 0 and (explicit or _label_score(t, lx.TAX) > 0)
                 else:
                     ok = amount != 0 and abs(base * r / 100 - amount) <= Decimal("0.01") + abs(
                         base
