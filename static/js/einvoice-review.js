@@ -52,6 +52,33 @@
     el.classList.add("einv-hl");
     el.scrollIntoView({ block: "center", behavior: "smooth" });
   }
+  // A line of the form: the rendered line with the same description (and total, when several share it).
+  function highlightLine(lineId) {
+    sheet.querySelectorAll(".einv-hl").forEach(function (el) { el.classList.remove("einv-hl"); });
+    const value = function (name) {
+      const input = document.querySelector('[name="line-' + lineId + "-" + name + '"]');
+      return input ? input.value.trim() : "";
+    };
+    const description = value("description"), total = value("total").replace(/,/g, "");
+    const rows = Array.from(sheet.querySelectorAll("tbody.einv-line")).filter(function (row) {
+      const item = row.querySelector(".einv-item");
+      return item && item.textContent.trim() === description;
+    });
+    const exact = rows.filter(function (row) {
+      const cell = row.querySelector("td.amount");
+      return cell && cell.textContent.replace(/[,\s]/g, "") === total;
+    });
+    const row = exact[0] || rows[0];
+    if (!row) return;
+    if (sheet.hidden) showSheet(true);
+    row.classList.add("einv-hl");
+    row.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+  document.querySelectorAll('input[name^="line-"], select[name^="line-"]').forEach(function (input) {
+    const match = /^line-(\d+)-/.exec(input.name);
+    if (match) input.addEventListener("focus", function () { highlightLine(match[1]); });
+  });
+
   document.querySelectorAll(".field[data-field]").forEach(function (f) {
     const input = f.querySelector("input, select");
     if (input) input.addEventListener("focus", function () { highlight(f.dataset.field); });
