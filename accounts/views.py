@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,7 @@ from accounts.models import Invitation, Membership
 from accounts.selectors import members_of, membership_get
 from accounts.views_mixins import CompanyRequiredMixin
 from core.errors import ApplicationError
+from core.redirects import redirect_back
 
 
 class SignUpView(View):
@@ -131,4 +131,4 @@ def switch_company(request):
     if membership is None:
         raise Http404
     request.session[SESSION_COMPANY_KEY] = membership.company_id
-    return HttpResponseRedirect(request.POST.get("next") or reverse("documents:inbox"))
+    return redirect_back(request, "documents:inbox")

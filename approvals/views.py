@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
@@ -16,6 +14,7 @@ from approvals.forms import ForwardForm, StepFormSet, WorkflowForm
 from approvals.models import ApprovalRequest, ApprovalWorkflow
 from audit.selectors import audit_trail_for
 from core.errors import ApplicationError
+from core.redirects import redirect_back
 
 
 class ApprovalQueueView(CompanyRequiredMixin, View):
@@ -70,10 +69,7 @@ class _DecisionView(CompanyRequiredMixin, View):
             messages.error(request, exc.message)
         else:
             messages.success(request, self.done_message.format(subject=approval.subject))
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = reverse("approvals:queue")
-        return redirect(target)
+        return redirect_back(request, "approvals:queue")
 
 
 class ApproveView(_DecisionView):

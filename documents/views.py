@@ -14,8 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from accounts.roles import role_can
@@ -23,6 +21,7 @@ from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
 from core.errors import ApplicationError
+from core.redirects import safe_next_url
 from core.validation import form_error_text
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
@@ -290,13 +289,11 @@ class DocumentBulkView(CompanyRequiredMixin, View):
     def post(self, request):
         action = request.POST.get("action", "")
         needed = {"record": "documents.record", "delete": "documents.delete"}.get(action, "documents.code")
-        back = request.POST.get("next") or reverse("documents:inbox")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("documents:inbox")
+        back = safe_next_url(request, "documents:inbox")
         if not role_can(request.membership.role, needed):
             messages.error(request, "Your role does not allow this.")
             return redirect(back)
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
         if not ids:
             messages.warning(request, "Select documents first.")
             return redirect(back)

@@ -10,6 +10,7 @@ from django.views import View
 
 from accounts.views_mixins import CompanyRequiredMixin
 from core.errors import ApplicationError
+from core.redirects import redirect_back
 from documents.selectors import document_queryset_for, expense_report_queryset_for
 from publishing import selectors, services
 
@@ -36,7 +37,7 @@ class DocumentPublishView(_DocumentMixin, View):
             messages.error(request, exc.message)
         if request.htmx:
             return self.panel(request, document)
-        return redirect(request.POST.get("next") or request.headers.get("referer") or "documents:inbox")
+        return redirect_back(request, "documents:inbox", referer=True)
 
 
 class DocumentPublishPanelView(_DocumentMixin, View):
@@ -82,14 +83,14 @@ class BulkPublishView(CompanyRequiredMixin, View):
     required_permission = "documents.publish"
 
     def post(self, request):
-        ids = [int(i) for i in request.POST.getlist("documents") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("documents") if i.isdigit() and len(i) < 19]
         documents = document_queryset_for(membership=request.membership).filter(pk__in=ids)
         result = services.publish_documents(documents=documents, actor=request.user)
         if result["queued"]:
             messages.success(request, f"{len(result['queued'])} queued for Scoro.")
         for skipped in result["skipped"]:
             messages.warning(request, f"Document {skipped['document']}: {skipped['reason']}")
-        return redirect(request.POST.get("next") or "documents:archive")
+        return redirect_back(request, "documents:archive")
 
 
 class PayloadPreviewView(_DocumentMixin, View):
