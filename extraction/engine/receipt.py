@@ -389,6 +389,7 @@ def _clean_name(s: str) -> str:
         s = pat.sub(rep, s)
     s = re.sub(r"\(?\s*(?:co\.?\s*(?:reg\.?\s*)?no|company\s*no|roc)\b.*$", "", s, flags=re.I)
     s = _REG_NO.sub("", s) if re.search(r"\d{4}", s[-14:]) else s
+    s = re.sub(r"\s+[(#]?\s*\d{1,4}[.)]*$", "", s)  # the store's number after the brand: "SHOP (9."
     return s.strip(" ,.:;-*#|~_=")
 
 

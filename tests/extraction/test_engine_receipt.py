@@ -6,7 +6,13 @@ import pytest
 
 from extraction.engine import extract
 from extraction.engine.layout import Doc
-from extraction.engine.receipt import choose_total, line_kind, looks_like_receipt, read_receipt
+from extraction.engine.receipt import (
+    choose_total,
+    line_kind,
+    looks_like_receipt,
+    prints_shop_name,
+    read_receipt,
+)
 from extraction.engine.receipt_currency import currency_evidence
 
 
@@ -195,3 +201,12 @@ def test_real_scanned_receipts(load_doc, scorer, name):
         for k, c in res.confidence.items()
         if k not in ("total", "issue_date", "subtotal", "tax_total")
     )
+
+
+def test_shop_name_found_on_a_receipt_despite_ocr_noise():
+    text = "3-1708032\nKEDAI MAJU JAYA\nS0N BHD\n(123456-X)\nNO 12, JALAN MERANTI 3\nTOTAL 5.00"
+    assert prints_shop_name(text, "KEDAI MAJU JAYA SDN BHD")  # wrapped over two lines, "S0N" misread
+    assert prints_shop_name("KEDA1 MAJU JAYA SDN BHD\nTOTAL 5.00", "Kedai Maju Jaya Sdn. Bhd.")
+    assert not prints_shop_name(text, "SINAR HARDWARE TRADING")
+    # A name printed only far down (an item, a footer) does not identify the shop.
+    assert not prints_shop_name("SHOP\n" + "ITEM 1.00\n" * 20 + "KEDAI MAJU JAYA SDN BHD", "KEDAI MAJU JAYA")
