@@ -53,7 +53,9 @@ def test_readable_view_on_the_review_screen(page, live_server, screenshot, compa
     page.locator('[name$="-description"]').nth(1).focus()
     line = sheet.locator("tbody.einv-hl")
     line.wait_for()
-    assert line.locator(".einv-item").inner_text() == page.locator('[name$="-description"]').nth(1).input_value()
+    assert (
+        line.locator(".einv-item").inner_text() == page.locator('[name$="-description"]').nth(1).input_value()
+    )
 
     printable = page.context.new_page()
     printable.goto(f"{live_server.url}/documents/{document.pk}/einvoice/")

@@ -3,6 +3,8 @@ for real dev e-invoices uploaded and read by the real pipeline; another company'
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 
@@ -160,3 +162,32 @@ def test_a_long_invoice_shows_its_first_lines_on_review_and_all_when_printed(cli
     assert 'data-testid="einvoice-more-lines"' in review
     printable = client.get(f"/documents/{document.pk}/einvoice/").content.decode()
     assert printable.count('<tbody class="einv-line') == 320
+
+
+def test_broken_or_forged_content_never_errors_and_refused_files_are_not_served(client, company, accountant):
+    broken = DocumentFactory(
+        company=company, content=b"<Invoice><cbc:ID>1", filename="x.xml", content_type="application/xml"
+    )
+    fake_pdf = DocumentFactory(
+        company=company, content=b"%PDF-1.4 truncated", extraction_source="einvoice_pdf"
+    )
+    client.force_login(accountant)
+    assert b"cannot be shown as an e-invoice" in client.get(f"/documents/{broken.pk}/").content
+    for document in (broken, fake_pdf):
+        assert client.get(f"/documents/{document.pk}/").status_code == 200
+        assert client.get(f"/documents/{document.pk}/einvoice/").status_code == 404
+
+    ubl = dev_file("xrt__standard_01.15a-INVOICE_ubl.xml")
+    forged = re.sub(
+        rb"(<cbc:EmbeddedDocumentBinaryObject[^>]*>)[^<]*",
+        rb"\g<1>" + base64.b64encode(b"<html><script>alert(1)</script></html>"),
+        ubl,
+        count=1,
+    )
+    document = DocumentFactory(
+        company=company, content=forged, filename="forged.xml", content_type="application/xml"
+    )
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert "refused: type not allowed" in page and 'data-testid="embedded-download"' not in page
+    key = hashlib.sha256(b"<html><script>alert(1)</script></html>").hexdigest()[:32]
+    assert client.get(f"/documents/{document.pk}/embedded/{key}/").status_code == 404
