@@ -28,12 +28,17 @@ from core.parsing import date_or_none, decimal_or_none
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document, DocumentLine
 from documents.state import transition
+from extraction.engine import ExtractionError
+from extraction.engine.learning import LEARNABLE as PAGE_LEARNABLE
+from extraction.engine.learning import hints_from_correction
+from extraction.engine.pipeline import page_model
 from extraction.engine.receipt import prints_shop_name
 from extraction.models import ExtractionRun, SupplierHints
 
 log = logging.getLogger(__name__)
 
 LEARNABLE_LABELS = ("invoice_number", "issue_date", "due_date", "total", "po_number")
+# Learned from the page itself (label and position): these plus the subtotal and the VAT total.
 MAX_LABELS = 3
 MAX_LEARNED_FROM = 50
 
@@ -339,9 +344,9 @@ def learn_from_correction(*, document: Document, field: str, value, actor=None) 
     if not keys or value in (None, ""):
         return None
     value = str(value).strip()
-    learned: dict[str, Any] = {}
+    learned: dict[str, Any] = _learn_on_page(document, field, value)
     text = document.text or ""
-    if field in LEARNABLE_LABELS and text:
+    if field in LEARNABLE_LABELS and text and f"{field}_label" not in learned:
         if field in ("issue_date", "due_date"):
             parsed = date_or_none(value)
             for form, order in _date_forms(parsed) if parsed else []:
@@ -394,6 +399,23 @@ def learn_from_correction(*, document: Document, field: str, value, actor=None) 
         data={"field": field, "learned": learned, "key": key},
     )
     return hints
+
+
+def _learn_on_page(document: Document, field: str, value: str) -> dict[str, Any]:
+    """Where the corrected value stands on the PDF's page: its label and position (text layer only)."""
+    if field not in PAGE_LEARNABLE:
+        return {}
+    try:
+        with document.original.open("rb") as fh:
+            data = fh.read()
+    except (OSError, ValueError):
+        return {}
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        return {}
+    try:
+        return hints_from_correction(page_model(data), field, value)
+    except ExtractionError:
+        return {}
 
 
 def _as_list(v) -> list[str]:

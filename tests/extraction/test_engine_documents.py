@@ -5,6 +5,7 @@ import pytest
 from extraction.engine import extract
 from extraction.engine.fields import extract_fields
 from extraction.engine.layout import Doc
+from extraction.engine.learning import hints_from_correction
 
 
 def test_text_pdf(load_doc, scorer):
@@ -81,3 +82,21 @@ def test_supplier_name_from_top_of_page():
     fields, _, _ = extract_fields(_doc(ROWS))
     assert fields["supplier_name"] == "Widget Works OÜ"
     assert fields["currency"] == "EUR"
+
+
+def test_correction_teaches_the_label_and_the_place_of_a_field():
+    """A number under a label no lexicon knows: learnt from one document, read on the next."""
+    first = ["Widget Works OÜ", "Voucher ref", "VR-1001", "Total EUR 120.00"]
+    plain, _, _ = extract_fields(_doc(first))
+    assert plain["invoice_number"] != "VR-1001"
+    hints = hints_from_correction(_doc(first), "invoice_number", "VR-1001")
+    assert hints["invoice_number_label"] == "Voucher ref"
+    assert hints["invoice_number_where"][0] == 1
+    second = ["Widget Works OÜ", "Voucher ref", "VR-1002", "Total EUR 80.00"]
+    fields, _, prov = extract_fields(_doc(second), hints=hints)
+    assert fields["invoice_number"] == "VR-1002"
+    assert prov["invoice_number"]["page"] == 1
+    # The place alone is enough when the label is missing on the next document.
+    third = ["Widget Works OÜ", "", "VR-1003", "Total EUR 80.00"]
+    only_place = {"invoice_number_where": hints["invoice_number_where"]}
+    assert extract_fields(_doc(third), hints=only_place)[0]["invoice_number"] == "VR-1003"
