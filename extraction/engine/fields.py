@@ -199,6 +199,16 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
                 a.line,
                 a.span,
             )
+    if (
+        tot.total is not None
+        and tot.tax_total is not None
+        and tot.subtotal is None
+        and tot.tax_total.labelled_left
+    ):
+        # Gross and the VAT in it printed, the net not: EN 16931's net is their difference.
+        net = tot.total.value - tot.tax_total.value
+        if 0 <= abs(net) <= abs(tot.total.value):
+            r.put("subtotal", money(sign * net), "difference", 6.0)
     if tot.total is None and tot.subtotal is not None and tot.tax_total is not None:
         r.put("total", money(tot.subtotal.value + tot.tax_total.value), "sum", 6.0)
     if tot.total is not None and tot.subtotal is None and tot.tax_total is None and not tot.tax_seen:

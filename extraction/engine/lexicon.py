@@ -73,7 +73,7 @@ ISSUE_DATE = compile_labels(
 DUE_DATE = compile_labels(
     [
         (r"due\s*date|payment\s*due(?:\s*date)?|date\s*due|pay(?:able)?\s*by|payment\s*deadline", 10),
-        (r"fällig(?:keit(?:sdatum)?|\s*am)?|zahlungsziel|zahlbar\s*bis", 9),
+        (r"fällig(?:keit(?:sdatum|stag)?|\s*am)?|zahlungsziel|zahlbar\s*bis", 9),
         (r"vervaldatum|uiterste\s*betaaldatum|te\s*betalen\s*voor", 10),
         (r"(?:date\s*d['’])?échéance", 10),
         (r"maksetähtaeg|tasumise\s*tähtaeg|tähtaeg", 10),
@@ -205,6 +205,11 @@ GROSS = compile_labels(
         (r"importe\s*total|total\s*factura|total\s*a\s*pagar", 9),
         (r"totale(?:\s*(?:fattura|documento))?|importo\s*totale", 9),
         (r"razem(?:\s*brutto)?|do\s*zapłaty|wartość\s*brutto", 9),
+        (
+            r"\w*\s*(?:inkl\.?|inklusive|incl\.?|including|inclusive\s*of)\s*(?:\d{1,2}\s*%\s*)?"
+            r"\w*(?:steuer|vat|tax|mwst|ust|btw|tva|gst|moms|alv|iva)",
+            8,
+        ),
         (r"total|summe|gesamt|montant|totaal|summa", 5),
     ]
 )
@@ -260,6 +265,10 @@ TAX = compile_labels(
         (r"moms(?:belopp)?", 8),
         (r"iva|cuota|imposta", 8),
         (r"podatek(?:\s*vat)?|kwota\s*vat", 8),
+        (
+            r"(?:enthaltene|enthalten|included|davon|dont|inclusief|sisältää)\s*\w*(?:steuer|vat|mwst|ust|tax|tva|btw|alv)",
+            9,
+        ),
         (r"vat|gst|tax|sst", 6),
     ]
 )
@@ -267,7 +276,7 @@ TAX = compile_labels(
 NOT_A_TOTAL = re.compile(
     r"(?i)total\s*(?:qty|quantity|items?|discount|savings?|weight|gewicht)|rabatt|discount|abschl[aä]g|"
     r"zuschl[aä]g|skonto|anzahlung|prepaid|payé|paid|betaald|change|tender|cash|rounding|positionssumme|"
-    r"\bdavon\b|basis|base\b|leergut|deposit|pfand"
+    r"basis|base\b|leergut|deposit|pfand"
 )
 
 LINE_HEADER = re.compile(

@@ -153,6 +153,16 @@ def parties(doc: Doc) -> dict[str, tuple[str, int, tuple[int, int], float]]:
     return out
 
 
+def _wrapped_above(doc: Doc, i: int, start: int) -> str | None:
+    if i == 0 or start != 0:
+        return None
+    ln, up = doc.lines[i], doc.lines[i - 1]
+    if up.page != ln.page or ln.top - up.bottom > 0.6 * ln.height or abs(up.x0 - ln.x0) > 3:
+        return None
+    text = clean_name(up.text)
+    return text if looks_like_name(text) and i - 1 not in doc.boilerplate() else None
+
+
 POSTCODE = re.compile(
     r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?![\d.,])\s*(?:[A-Z]{2}\s+)?[A-ZÄÖÜÉ][\wäöüßéè\-]+"
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
@@ -181,13 +191,13 @@ def _recipient(doc: Doc, seller: str) -> tuple[str, int, tuple[int, int], float]
                 continue
             block = [(i, c)]
             last = ln
-            for j in range(i + 1, min(len(doc.lines), i + 8)):
+            for j in range(i + 1, min(len(doc.lines), i + 10)):
                 nxt = doc.lines[j]
                 if nxt.page != page or nxt.top - last.bottom > 1.2 * last.height:
                     break
                 same = next((d for d in doc.cells(j) if abs(d.x0 - c.x0) < 6), None)
                 if same is None:
-                    break
+                    continue  # a line of another column printed between two lines of the block
                 block.append((j, same))
                 used.add((j, round(same.x0)))
                 last = nxt
@@ -242,5 +252,9 @@ def _sender(doc: Doc, buyer: str) -> tuple[str, int, tuple[int, int], float] | N
         del ln
     if best and best[0] > 0.5:
         score, name, i, span = best
+        above = _wrapped_above(doc, i, span[0])
+        if above and lx.LEGAL_FORM.search(name) and not lx.LEGAL_FORM.search(above):
+            # "MVM Musterhafter" / "Versicherungsverein a.G.": the name's first part on the line above.
+            name = f"{above} {name}"
         return name, i, span, min(0.75, 0.3 + score / 10)
     return None

@@ -146,7 +146,15 @@ def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = Non
         pos = 2.0 * a.line / n
         if nt >= 8:  # "Total net", "Summe netto": the net words decide
             g = 0.0
-        if tx and re.search(r"(?i)incl|inkl|ttc|brutto|gross", a.label):
+        if tx and re.search(
+            r"(?i)\b(?:ohne|without|excl|exkl|hors|sans|zonder|ilman|utan|sin|senza|bez)\b", a.label
+        ):
+            tx = 0.0
+        if (
+            tx
+            and re.search(r"(?i)incl|inkl|ttc|brutto|gross", a.label)
+            and not re.search(r"(?i)enthalt|davon|dont", a.label)
+        ):
             tx = 0.0
         if g and (nt >= g or (tx and tx >= g and not re.search(r"(?i)total|summe|betrag", a.label))):
             g = 0.0 if nt >= g else g
