@@ -1,38 +1,38 @@
-"""Rate limiting of log-in attempts (browser form and token endpoint) per client address."""
+"""Limits on log-in attempts: per account and per client address, on the log-in form, /admin/ and
+the token endpoint (django-axes counts failures; settings.AXES_*), plus DRF's rate limit on the token
+endpoint.
+
+The client address is REMOTE_ADDR unless settings.ENVOICE_TRUSTED_PROXY_COUNT says how many proxies
+of ours stand in front: only then is X-Forwarded-For read, and only the hop the last trusted proxy
+saw. A client cannot pick its own address with a made-up X-Forwarded-For.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
-from django.http import HttpResponse
 from rest_framework.throttling import SimpleRateThrottle
 
-MAX_FAILED_LOGINS = 10
-WINDOW_SECONDS = 300
+# Failed log-ins before an account or an address is locked out (settings.AXES_FAILURE_LIMIT).
+MAX_FAILED_LOGINS = settings.AXES_FAILURE_LIMIT
 
 
-def _key(request) -> str:
-    return f"envoice:login-failures:{request.META.get('REMOTE_ADDR', '')}"
+def client_ip(request) -> str:
+    """The client's address, trusting X-Forwarded-For only as far as our own proxies go."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.ENVOICE_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    return hops[-proxies] if len(hops) >= proxies else remote
 
 
 class RateLimitedLoginView(auth_views.LoginView):
-    def post(self, request, *args, **kwargs):
-        if cache.get(_key(request), 0) >= MAX_FAILED_LOGINS:
-            return HttpResponse("Too many failed log-in attempts. Try again in a few minutes.", status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        key = _key(self.request)
-        cache.add(key, 0, WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, WINDOW_SECONDS)
-        return super().form_invalid(form)
+    """The log-in form; django-axes (its backend and middleware) refuses locked-out attempts."""
 
 
 class LoginRateThrottle(SimpleRateThrottle):
     scope = "login"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}

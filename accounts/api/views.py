@@ -1,7 +1,11 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials, get_lockout_message
 from django.contrib.auth import get_user_model
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from accounts.api.permissions import resolve_company
 from accounts.selectors import members_of
@@ -9,10 +13,28 @@ from accounts.throttling import LoginRateThrottle
 
 
 class TokenObtainView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}."""
+    """POST {"username", "password"} → {"token"}; 429 once the account or the address is locked out
+    (django-axes counts the failures, as for the log-in form and /admin/)."""
 
     permission_classes = [AllowAny]
     throttle_classes = [LoginRateThrottle]
+
+    def post(self, request, *args, **kwargs):
+        django_request = request._request  # axes keeps its state on Django's request
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        credentials = get_credentials(username=username if isinstance(username, str) else None)
+        if not AxesProxyHandler.is_allowed(django_request, credentials):
+            return Response({"detail": get_lockout_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        serializer = self.get_serializer(data=request.data, context={"request": django_request})
+        if not serializer.is_valid():
+            if getattr(django_request, "axes_locked_out", False):
+                return Response({"detail": get_lockout_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": "Unable to log in with the username and password given.", **serializer.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
 class MemberSerializer(serializers.Serializer):

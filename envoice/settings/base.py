@@ -7,6 +7,7 @@ cannot be expected to have, the embedded default (SQLite, an embedded Celery tra
 mail backend) is used.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "anymail",
+    "axes",
     "accounts",
     "audit",
     "bookkeeping",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.ActiveCompanyMiddleware",
+    # Last: answers 429 for a log-in refused because its account or address is locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "envoice.urls"
@@ -189,6 +193,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Fernet key(s) that encrypt the Scoro API key at rest; the first one encrypts, all decrypt.
 ENVOICE_FIELD_ENCRYPTION_KEYS = env.list("ENVOICE_FIELD_ENCRYPTION_KEYS", default=[])
+# How many reverse proxies of ours stand in front of the app. Only that many X-Forwarded-For hops are
+# believed; with none (the default) the header is ignored and REMOTE_ADDR is the client.
+ENVOICE_TRUSTED_PROXY_COUNT = env.int("ENVOICE_TRUSTED_PROXY_COUNT", default=0)
+
+# LOG-IN LIMITS (django-axes): failed log-ins counted per account and per address on the log-in
+# form, /admin/ and the token endpoint; either one reaching the limit locks out for the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("ENVOICE_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ENVOICE_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # APPROVALS: default reminder delay (each workflow may set its own)
 ENVOICE_APPROVAL_REMIND_AFTER_HOURS = env.int("ENVOICE_APPROVAL_REMIND_AFTER_HOURS", default=24)
@@ -290,6 +311,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "envoice.api_exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env("ENVOICE_LOGIN_RATE", default="10/min")},
+    "NUM_PROXIES": ENVOICE_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Envoice API",
