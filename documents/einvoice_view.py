@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from core.storage import STORAGE_ERRORS
 from documents.models import Document
 from extraction.einvoice_view import InvoiceView, embedded_files, read_view
 from extraction.einvoice_view.attachments import EmbeddedFile
@@ -34,7 +35,7 @@ def _original_bytes(document: Document) -> bytes | None:
     try:
         with document.original.open("rb") as fh:
             return fh.read()
-    except (OSError, ValueError):
+    except (*STORAGE_ERRORS, ValueError):
         logger.warning("original of document %s is missing", document.pk)
         return None
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.storage import STORAGE_ERRORS
 from documents.choices import DocumentStatus
 from documents.models import Document, DocumentPage
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(
-    autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5, acks_late=True
+    autoretry_for=STORAGE_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=5, acks_late=True
 )
 def generate_previews(document_id: int) -> int:
     """Render page previews for a document; idempotent (replaces any earlier previews)."""

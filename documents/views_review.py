@@ -18,6 +18,7 @@ from accounts.views_mixins import CompanyRequiredMixin
 from audit.selectors import audit_trail_for
 from bookkeeping.models import Contact, Product
 from core.errors import ApplicationError
+from core.storage import STORAGE_ERRORS
 from core.validation import form_error_text
 from documents.choices import DocumentType
 from documents.coding import (
@@ -262,7 +263,11 @@ class DocumentPageImageView(CompanyRequiredMixin, View):
         page = DocumentPage.objects.filter(document=document, number=number).first()
         if page is None or not page.image:
             raise Http404
-        response = FileResponse(page.image.open("rb"), content_type="image/png")
+        try:
+            image = page.image.open("rb")
+        except STORAGE_ERRORS:
+            raise Http404 from None
+        response = FileResponse(image, content_type="image/png")
         response["Cache-Control"] = "private, max-age=3600"
         return response
 
@@ -277,7 +282,7 @@ class DocumentOriginalInlineView(CompanyRequiredMixin, View):
         inline = document.is_pdf or document.content_type in INLINE_IMAGES
         try:
             original = document.original.open("rb")
-        except (OSError, ValueError):
+        except (*STORAGE_ERRORS, ValueError):
             raise Http404 from None
         response = FileResponse(
             original,

@@ -25,6 +25,7 @@ from audit.services import audit_record
 from bookkeeping.models import Contact
 from core import metrics
 from core.parsing import date_or_none, decimal_or_none
+from core.storage import STORAGE_ERRORS
 from documents.choices import DocumentStatus, DocumentType
 from documents.models import Document, DocumentLine
 from documents.state import transition
@@ -61,7 +62,7 @@ def extraction_run(*, document_id: int) -> Document | None:
     try:
         with document.original.open("rb") as fh:
             data = fh.read()
-    except OSError as exc:
+    except STORAGE_ERRORS as exc:
         raise ExtractionTransientError(f"Cannot read the original of document {document_id}: {exc}") from exc
 
     started = time.monotonic()

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.storage import STORAGE_ERRORS
 from documents.api.intake_serializers import (
     DocumentListFilterSerializer,
     DocumentSummarySerializer,
@@ -83,9 +84,11 @@ class DocumentFileApi(APIView):
         document = document_queryset_for(membership=request.membership).filter(pk=pk).first()
         if document is None:
             raise Http404
-        response = FileResponse(
-            document.original.open("rb"), content_type=document.content_type, filename=document.filename
-        )
+        try:
+            original = document.original.open("rb")
+        except STORAGE_ERRORS:
+            raise Http404 from None
+        response = FileResponse(original, content_type=document.content_type, filename=document.filename)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         response["ETag"] = f'"{document.sha256}"'

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from audit.services import audit_record
 from core.errors import InvalidTransition, ValidationFailed
+from core.storage import STORAGE_ERRORS
 from documents.coding.recording import document_record
 from documents.coding.values import DELETABLE_STATUSES, check_version, document_update
 from documents.models import Document
@@ -60,7 +61,7 @@ def document_delete(*, document: Document, actor) -> None:
 def _delete_file(storage, name: str) -> None:
     try:
         storage.delete(name)
-    except OSError:
+    except STORAGE_ERRORS:
         log.warning("Could not delete %s", name)
 
 

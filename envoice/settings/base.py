@@ -159,16 +159,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if env("AWS_STORAGE_BUCKET_NAME", default=""):
-    # S3-compatible object storage through django-storages; credentials come from AWS_* variables.
-    STORAGES["default"] = {
+
+
+def s3_storage(bucket: str) -> dict:
+    """Originals, previews and attachments in S3-compatible object storage (django-storages), so web and
+    workers may run on different hosts. docker-compose points it at its MinIO."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "bucket_name": bucket,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            # MinIO and most S3-compatible stores want path-style addresses (endpoint/bucket/key).
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            "default_acl": None,  # private, as the bucket is: files reach people only through our views
             "file_overwrite": False,
         },
     }
+
+
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = s3_storage(env("AWS_STORAGE_BUCKET_NAME"))
 
 # EMAIL
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
