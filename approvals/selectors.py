@@ -428,3 +428,10 @@ def approval_comment_for(*, document) -> str:
     if not parts:
         return text
     return f"{text} Approved by {'; '.join(parts)}."
+
+
+def report_decided(*, report) -> bool:
+    """Has an approver decided anything on the report's pending approval? (Then it cannot be withdrawn.)"""
+    return ApprovalDecision.objects.filter(
+        step__request__expense_report=report, step__request__status=RequestStatus.PENDING
+    ).exists()

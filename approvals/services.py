@@ -27,6 +27,7 @@ from approvals.models import (
 from audit.services import audit_record
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus
+from documents.expense_report_checks import receipts_waiting, waiting_message
 from documents.models import Document, ExpenseReport
 from documents.state import transition
 
@@ -120,6 +121,13 @@ def approval_approve(*, request: ApprovalRequest, actor, comment: str = "") -> A
     finished = False
     with transaction.atomic():
         request, step = _lock_for_decision(request=request, actor=actor)
+        if request.expense_report_id:
+            # An approval means the receipts were looked at: the report waits until each is read and coded.
+            waiting = receipts_waiting(request.expense_report)
+            if waiting:
+                raise ValidationFailed(
+                    f"Not yet: {waiting_message(waiting)}", {"waiting": [c.document.pk for c in waiting]}
+                )
         ApprovalDecision.objects.create(step=step, user=actor, decision=Decision.APPROVED, comment=comment)
         _audit_decision(request=request, step=step, actor=actor, verb="approval_approved", comment=comment)
         if _step_complete(step):
@@ -167,6 +175,28 @@ def approval_reject(*, request: ApprovalRequest, actor, comment: str) -> Approva
             )
         _on_commit_notify("notify_rejected", request.pk)
     return request
+
+
+def expense_report_withdraw(*, report: ExpenseReport, actor) -> ExpenseReport:
+    """The employee takes a submitted report back before anyone has decided on it: back to draft,
+    its pending approval cancelled."""
+    with transaction.atomic():
+        report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
+        if report.employee_id != actor.pk:
+            raise NotPermitted("Only the employee whose report it is can withdraw it.")
+        if report.status not in (ExpenseReportStatus.SUBMITTED, ExpenseReportStatus.IN_APPROVAL):
+            raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be withdrawn.")
+        if selectors.report_decided(report=report):
+            raise InvalidTransition("An approver has already decided on this report; it cannot be withdrawn.")
+        _cancel_pending(report=report, status=RequestStatus.CANCELLED)
+        _report_set_status(
+            report,
+            ExpenseReportStatus.DRAFT,
+            actor=actor,
+            verb="withdraw",
+            message="Withdrawn before anyone decided: back to draft.",
+        )
+    return report
 
 
 def approval_forward(*, request: ApprovalRequest, actor, to_user, comment: str = "") -> ApprovalRequest:

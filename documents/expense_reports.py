@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from core.parsing import clean_date
 from core.validation import InputError, parse_id
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
+from documents.expense_report_checks import expense_report_totals, receipts_waiting, waiting_message
 from documents.models import Document, ExpenseReport
 from documents.selectors import expense_report_queryset_for
 
@@ -68,19 +69,14 @@ def expense_report_list(*, membership) -> QuerySet[ExpenseReport]:
     return (
         expense_report_queryset_for(membership=membership)
         .select_related("employee", "project")
-        .annotate(receipt_count=Count("documents"), amount=Coalesce(Sum("documents__total"), zero))
+        .annotate(
+            receipt_count=Count("documents"),
+            # In the company's currency only: a receipt without one is not counted as the company's.
+            amount=Coalesce(
+                Sum("documents__total", filter=Q(documents__currency=F("company__currency"))), zero
+            ),
+        )
     )
-
-
-def expense_report_totals(report: ExpenseReport) -> dict[str, Any]:
-    totals = report.documents.aggregate(n=Count("id"), total=Sum("total"))
-    total = totals["total"] or Decimal("0.00")
-    return {
-        "count": totals["n"],
-        "total": total,
-        "reimbursable": total if report.paid_by == PaidBy.EMPLOYEE else Decimal("0.00"),
-        "currency": report.company.currency,
-    }
 
 
 def _apply(report: ExpenseReport, data: dict[str, Any]) -> None:
@@ -349,24 +345,54 @@ def expense_report_submit(
             actor=actor,
             from_state=from_state,
             to_state=report.status,
-            message=f"Submitted {totals['count']} receipts, {totals['total']:.2f} {totals['currency']}"
+            message=f"Submitted {totals['count']} receipt{'s' if totals['count'] != 1 else ''}, "
+            f"{totals['total']:.2f} {totals['currency']}"
             + (f", {totals['reimbursable']:.2f} reimbursable." if totals["reimbursable"] else "."),
         )
         if not approval_start_for_expense_report(report=report, actor=actor):
-            # Nobody has to approve it: the report is confirmed as a whole right away.
-            report.status = ExpenseReportStatus.CONFIRMED
-            report.confirmed_at = timezone.now()
-            report.save(update_fields=["status", "confirmed_at"])
-            audit_record(
-                target=report,
-                verb="confirm",
-                actor=actor,
-                from_state=ExpenseReportStatus.SUBMITTED,
-                to_state=report.status,
-                message="No approval needed: expense report confirmed.",
+            # Nobody has to approve it: confirmed as a whole once every receipt is read and coded.
+            waiting = receipts_waiting(report)
+            if waiting:
+                audit_record(
+                    target=report, verb="wait", actor=actor, message=f"Waiting: {waiting_message(waiting)}"
+                )
+            else:
+                _confirm(report, actor=actor, message="No approval needed: expense report confirmed.")
+    report.refresh_from_db()
+    return report
+
+
+def _confirm(report: ExpenseReport, *, actor, message: str) -> None:
+    from_state = report.status
+    report.status = ExpenseReportStatus.CONFIRMED
+    report.confirmed_at = timezone.now()
+    report.save(update_fields=["status", "confirmed_at"])
+    audit_record(
+        target=report,
+        verb="confirm",
+        actor=actor,
+        from_state=from_state,
+        to_state=report.status,
+        message=message,
+    )
+    report_id = report.pk
+    transaction.on_commit(lambda: _publish_report_if_automatic(report_id))
+
+
+def expense_report_confirm(*, report: ExpenseReport, actor) -> ExpenseReport:
+    """A submitted report that needs no approval and waited for its receipts: confirm it now that
+    every receipt is read and coded (the accountant's button on the report)."""
+    with transaction.atomic():
+        report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != ExpenseReportStatus.SUBMITTED:
+            raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be confirmed.")
+        waiting = receipts_waiting(report)
+        if waiting:
+            raise ValidationFailed(
+                f"Not yet: {waiting_message(waiting)}",
+                {"waiting": [c.document.pk for c in waiting]},
             )
-            report_id = report.pk
-            transaction.on_commit(lambda: _publish_report_if_automatic(report_id))
+        _confirm(report, actor=actor, message="Every receipt read and coded: expense report confirmed.")
     report.refresh_from_db()
     return report
 

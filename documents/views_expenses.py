@@ -9,14 +9,18 @@ from django.views import View
 from accounts.roles import role_can
 from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
+from approvals.selectors import report_decided
+from approvals.services import expense_report_withdraw
 from bookkeeping.models import Project
-from core.errors import ApplicationError, ValidationFailed
+from core.errors import ApplicationError, NotPermitted, ValidationFailed
 from core.validation import InputError, parse_id
 from documents.choices import ExpenseReportStatus, PaidBy
+from documents.expense_report_checks import receipt_checks, waiting_message
 from documents.expense_reports import (
     EDITABLE,
     REVIEWABLE,
     expense_report_add_documents,
+    expense_report_confirm,
     expense_report_create,
     expense_report_list,
     expense_report_remove_document,
@@ -29,6 +33,28 @@ from documents.expense_reports import (
     receipts_available,
 )
 
+# The status filters of the report list: every report stays findable, whatever its state.
+REPORT_FILTERS = {
+    "draft": ("Draft", (ExpenseReportStatus.DRAFT,)),
+    "submitted": ("Submitted", (ExpenseReportStatus.SUBMITTED,)),
+    "in_approval": ("In approval", (ExpenseReportStatus.IN_APPROVAL,)),
+    "rejected": ("Rejected", (ExpenseReportStatus.REJECTED,)),
+    "confirmed": ("Confirmed", (ExpenseReportStatus.CONFIRMED, ExpenseReportStatus.QUEUED)),
+    "published": ("Published", (ExpenseReportStatus.PUBLISHED,)),
+    "failed": ("Failed", (ExpenseReportStatus.PUBLISH_FAILED,)),
+}
+SUBMITTED_MESSAGES = {
+    ExpenseReportStatus.SUBMITTED: "Submitted: it waits until every receipt is read and coded.",
+    ExpenseReportStatus.IN_APPROVAL: "Submitted: sent to approval.",
+    ExpenseReportStatus.CONFIRMED: "Submitted and confirmed.",
+}
+ARCHIVED = (
+    ExpenseReportStatus.CONFIRMED,
+    ExpenseReportStatus.QUEUED,
+    ExpenseReportStatus.PUBLISHED,
+    ExpenseReportStatus.PUBLISH_FAILED,
+)
+
 
 def _posted_id(request, name: str) -> int | None:
     try:
@@ -38,18 +64,18 @@ def _posted_id(request, name: str) -> int | None:
 
 
 class ExpenseReportListView(CompanyRequiredMixin, View):
+    """Every report the member may see (all of the company's for accountants), filtered by status."""
+
     required_permission = "expenses.create"
 
     def get(self, request):
-        reports = expense_report_list(membership=request.membership)
+        reports = expense_report_list(membership=request.membership).order_by("-created_at", "-id")
         archive = request.resolver_match.url_name == "reports_archive"
-        done = (
-            ExpenseReportStatus.CONFIRMED,
-            ExpenseReportStatus.QUEUED,
-            ExpenseReportStatus.PUBLISHED,
-            ExpenseReportStatus.PUBLISH_FAILED,
-        )
-        reports = reports.filter(status__in=done) if archive else reports.exclude(status__in=done)
+        chosen = request.GET.get("status", "")
+        if chosen in REPORT_FILTERS:
+            reports = reports.filter(status__in=REPORT_FILTERS[chosen][1])
+        elif archive:
+            reports = reports.filter(status__in=ARCHIVED)
         return render(
             request,
             "documents/expense_reports.html",
@@ -57,6 +83,8 @@ class ExpenseReportListView(CompanyRequiredMixin, View):
                 "title": "Reports › Archive" if archive else "Expense reports",
                 "reports": reports[:200],
                 "archive": archive,
+                "filters": [(key, label) for key, (label, _) in REPORT_FILTERS.items()],
+                "chosen": chosen,
             },
         )
 
@@ -105,13 +133,21 @@ class ExpenseReportView(CompanyRequiredMixin, View):
         report = self.report(request, pk)
         can_code = role_can(request.membership.role, "documents.code")
         editable = report.status in EDITABLE
+        checks = receipt_checks(report)
+        waiting = [c for c in checks if c.waiting]
         return render(
             request,
             "documents/expense_report.html",
             {
                 "title": report.title,
                 "report": report,
-                "receipts": report.documents.select_related("project").order_by("received_at", "id"),
+                "checks": checks,
+                "waiting": waiting,
+                "waiting_message": waiting_message(waiting) if waiting else "",
+                "can_withdraw": report.employee_id == request.user.pk
+                and report.status in (ExpenseReportStatus.SUBMITTED, ExpenseReportStatus.IN_APPROVAL)
+                and not report_decided(report=report),
+                "can_confirm": can_code and report.status == ExpenseReportStatus.SUBMITTED,
                 "available": receipts_available(report=report)[:50] if editable else [],
                 "totals": expense_report_totals(report),
                 "editable": editable,
@@ -181,7 +217,15 @@ class ExpenseReportView(CompanyRequiredMixin, View):
                 report = expense_report_submit(
                     report=report, actor=request.user, membership=request.membership
                 )
-                messages.success(request, f"Submitted: {report.get_status_display().lower()}.")
+                messages.success(request, SUBMITTED_MESSAGES.get(report.status, "Submitted."))
+            elif action == "withdraw":
+                report = expense_report_withdraw(report=report, actor=request.user)
+                messages.success(request, "Withdrawn: the report is a draft again.")
+            elif action == "confirm":
+                if not role_can(request.membership.role, "documents.code"):
+                    raise NotPermitted("Only accountants confirm expense reports.")
+                report = expense_report_confirm(report=report, actor=request.user)
+                messages.success(request, "Confirmed.")
         except ApplicationError as error:
             messages.error(request, error.message)
         except report.documents.model.DoesNotExist:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.urls import NoReverseMatch, reverse
 
@@ -9,6 +7,7 @@ from approvals import selectors
 from approvals.choices import StepStatus
 from approvals.forms import ForwardForm
 from audit.selectors import audit_trail_for
+from documents.expense_report_checks import expense_report_totals, receipt_checks
 
 register = template.Library()
 
@@ -99,10 +98,18 @@ def workflow_types(workflow) -> str:
 
 @register.filter
 def report_total(report) -> str:
-    """The sum of a report's receipts, per currency: "23.40 EUR" or "23.40 EUR + 10.00 USD"."""
-    totals: dict[str, Decimal] = {}
-    for document in report.documents.all():
-        if document.total is not None:
-            currency = document.currency or report.company.currency
-            totals[currency] = totals.get(currency, Decimal("0")) + document.total
-    return " + ".join(f"{amount:.2f} {currency}" for currency, amount in totals.items())
+    """The sum of a report's receipts, per currency: "23.40 EUR" or "23.40 EUR + 10.00 USD"; receipts
+    without a currency are not summed as the company's ("+ 1 receipt without currency")."""
+    totals = expense_report_totals(report)
+    parts = [f"{totals['total']:.2f} {totals['currency']}"] if totals["total"] else []
+    parts += [f"{amount:.2f} {currency}" for currency, amount in totals["other_currencies"].items()]
+    if totals["without_currency"]:
+        n = totals["without_currency"]
+        parts.append(f"{n} receipt{'s' if n != 1 else ''} without currency")
+    return " + ".join(parts)
+
+
+@register.filter
+def report_receipt_checks(report) -> list:
+    """Each receipt with what still holds the report up (not read, not coded) and what to look at."""
+    return receipt_checks(report)

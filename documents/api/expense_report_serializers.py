@@ -24,6 +24,13 @@ class ExpenseReportLineSerializer(serializers.Serializer):
         allow_null=True, help_text="The receipt's, else the report's."
     )
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
+    waiting = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the receipt still needs before the report is confirmed.",
+    )
+    flags = serializers.ListField(
+        child=serializers.CharField(), help_text="To look at: dated outside the period, another currency."
+    )
 
 
 class ExpenseReportSerializer(serializers.Serializer):
@@ -38,7 +45,13 @@ class ExpenseReportSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     documents = serializers.ListField(child=serializers.IntegerField(), help_text="Receipt document ids.")
     lines = ExpenseReportLineSerializer(many=True)
-    total = serializers.DecimalField(**_AMOUNT)
+    waiting_for = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Receipts not read and coded yet: the report is not approved or confirmed until none is.",
+    )
+    total = serializers.DecimalField(help_text="Receipts in the company's currency only.", **_AMOUNT)
+    other_currencies = serializers.DictField(child=serializers.CharField(), help_text="Currency → total.")
+    without_currency = serializers.IntegerField(help_text="Receipts without a currency (not summed).")
     reimbursable = serializers.DecimalField(**_AMOUNT)
     currency = serializers.CharField()
     version = serializers.IntegerField()

@@ -1,4 +1,4 @@
-"""REST: /expense-reports/ (GET, POST), /{id}/ (GET, PATCH), /{id}/submit/ (POST)."""
+"""REST: /expense-reports/ (GET, POST), /{id}/ (GET, PATCH), /{id}/submit/, /withdraw/, /confirm/ (POST)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.services import expense_report_withdraw
 from documents.api.expense_report_serializers import (
     ExpenseReportInputSerializer,
     ExpenseReportListSerializer,
     ExpenseReportSerializer,
 )
+from documents.expense_report_checks import receipt_checks
 from documents.expense_reports import (
+    expense_report_confirm,
     expense_report_create,
     expense_report_list,
     expense_report_submit,
@@ -27,7 +30,8 @@ from documents.models import ExpenseReport
 
 def report_data(report: ExpenseReport) -> dict[str, Any]:
     totals = expense_report_totals(report)
-    receipts = report.documents.select_related("project").order_by("received_at", "id")
+    checks = receipt_checks(report)
+    receipts = [c.document for c in checks]
     return {
         "id": report.pk,
         "title": report.title,
@@ -49,10 +53,16 @@ def report_data(report: ExpenseReport) -> dict[str, Any]:
                 "project": d.project_id,
                 "effective_project": d.project_id or report.project_id,
                 "status": d.status,
+                "waiting": c.waiting,
+                "flags": c.flags,
             }
-            for d in receipts
+            for c in checks
+            for d in [c.document]
         ],
+        "waiting_for": [c.document.pk for c in checks if c.waiting],
         "total": f"{totals['total']:.2f}",
+        "other_currencies": {k: f"{v:.2f}" for k, v in totals["other_currencies"].items()},
+        "without_currency": totals["without_currency"],
         "reimbursable": f"{totals['reimbursable']:.2f}",
         "currency": totals["currency"],
         "version": report.version,
@@ -123,3 +133,27 @@ class ExpenseReportSubmitApi(APIView):
         report = get_object_or_404(expense_report_list(membership=request.membership), pk=pk)
         report = expense_report_submit(report=report, actor=request.user, membership=request.membership)
         return Response(report_data(report))
+
+
+class ExpenseReportWithdrawApi(APIView):
+    """The employee takes a submitted report back to draft before anyone has decided on it."""
+
+    required_permission = "expenses.create"
+
+    @extend_schema(
+        operation_id="v1_expense_reports_withdraw", request=None, responses=ExpenseReportSerializer
+    )
+    def post(self, request, pk: int):
+        report = get_object_or_404(expense_report_list(membership=request.membership), pk=pk)
+        return Response(report_data(expense_report_withdraw(report=report, actor=request.user)))
+
+
+class ExpenseReportConfirmApi(APIView):
+    """An accountant confirms a submitted report (no approval needed) once its receipts are read and coded."""
+
+    required_permission = "documents.code"
+
+    @extend_schema(operation_id="v1_expense_reports_confirm", request=None, responses=ExpenseReportSerializer)
+    def post(self, request, pk: int):
+        report = get_object_or_404(expense_report_list(membership=request.membership), pk=pk)
+        return Response(report_data(expense_report_confirm(report=report, actor=request.user)))

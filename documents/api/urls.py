@@ -22,4 +22,14 @@ urlpatterns = [
         expense_report_views.ExpenseReportSubmitApi.as_view(),
         name="api-expense-report-submit",
     ),
+    path(
+        "expense-reports/<int:pk>/withdraw/",
+        expense_report_views.ExpenseReportWithdrawApi.as_view(),
+        name="api-expense-report-withdraw",
+    ),
+    path(
+        "expense-reports/<int:pk>/confirm/",
+        expense_report_views.ExpenseReportConfirmApi.as_view(),
+        name="api-expense-report-confirm",
+    ),
 ]

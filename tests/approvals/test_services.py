@@ -9,7 +9,7 @@ from approvals.models import ApprovalRequest
 from audit.selectors import audit_trail_for
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from documents.selectors import rejection_for
-from tests.factories import ProjectFactory
+from tests.factories import FinanceAccountFactory, ProjectFactory, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -316,6 +316,7 @@ def test_expense_report_goes_to_the_employees_manager_and_is_confirmed_as_a_whol
     report = ExpenseReport.objects.create(
         company=company, title="Tallinn trip", employee=employee, status="submitted"
     )
+    taxi = make_document(company, type="receipt", status="extracting", expense_report=report)
     assert services.approval_start_for_expense_report(report=report, actor=employee) is True
     report.refresh_from_db()
     assert report.status == "in_approval"
@@ -323,6 +324,15 @@ def test_expense_report_goes_to_the_employees_manager_and_is_confirmed_as_a_whol
         services.approval_approve(
             request=services.approval_request_for_decision(report=report), actor=accountant
         )
+    # Not before each receipt is read and coded: the approver is told which and why.
+    with pytest.raises(ValidationFailed, match=r"1 receipt is not read and coded yet: .*\(not read yet\)"):
+        services.approval_approve(
+            request=services.approval_request_for_decision(report=report), actor=approver
+        )
+    taxi.status = "to_review"
+    taxi.finance_account = FinanceAccountFactory(company=company)
+    taxi.project = ProjectFactory(company=company)
+    taxi.save()
     services.approval_approve(request=services.approval_request_for_decision(report=report), actor=approver)
     report.refresh_from_db()
     assert report.status == "confirmed" and report.confirmed_at is not None
@@ -351,11 +361,19 @@ def test_expense_report_workflow_names_the_approver(company, employee, member, m
         company=company, title="Trip", employee=employee, status="submitted"
     )
     assert services.approval_start_for_expense_report(report=report, actor=employee) is True
+    # Before anyone decides, the employee may withdraw it (back to draft, approval cancelled).
+    with pytest.raises(NotPermitted):
+        services.expense_report_withdraw(report=report, actor=named)
+    assert services.expense_report_withdraw(report=report, actor=employee).status == "draft"
+    assert selectors.approval_request_pending(report=report) is None
+    assert services.approval_start_for_expense_report(report=report, actor=employee) is True
     services.approval_reject(
         request=services.approval_request_for_decision(report=report), actor=named, comment="Receipts missing"
     )
     report.refresh_from_db()
     assert report.status == "rejected"
+    with pytest.raises(InvalidTransition):
+        services.expense_report_withdraw(report=report, actor=employee)
 
 
 def test_document_reopened_during_approval_waits_for_nobody(

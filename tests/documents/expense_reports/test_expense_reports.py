@@ -6,8 +6,11 @@ import pytest
 
 from bookkeeping.models import DimensionGroup
 from core.errors import InvalidTransition, ValidationFailed
+from documents.coding import document_update
+from documents.expense_report_checks import receipts_waiting
 from documents.expense_reports import (
     expense_report_add_documents,
+    expense_report_confirm,
     expense_report_create,
     expense_report_set_line_project,
     expense_report_submit,
@@ -32,7 +35,7 @@ def _receipt(company, employee, total):
     )
 
 
-def test_build_and_submit_with_per_line_project(company, employee, books):
+def test_build_and_submit_with_per_line_project(company, employee, accountant, books):
     membership = _membership(employee)
     taxi, lunch = _receipt(company, employee, "14.60"), _receipt(company, employee, "32.10")
     report = expense_report_create(
@@ -57,8 +60,15 @@ def test_build_and_submit_with_per_line_project(company, employee, books):
     with mock.patch("approvals.services.approval_start_for_expense_report", return_value=False) as start:
         report = expense_report_submit(report=report, actor=employee)
     start.assert_called_once()
-    # No approval needed: the report is confirmed as a whole at once.
-    assert report.status == "confirmed" and report.submitted_at and report.confirmed_at
+    # No approval needed, but the receipts have no finance account yet: the report waits for them.
+    assert report.status == "submitted" and report.submitted_at and not report.confirmed_at
+    assert [c.waiting for c in receipts_waiting(report)] == [["no finance account"]] * 2
+    with pytest.raises(ValidationFailed, match="2 receipts are not read and coded yet"):
+        expense_report_confirm(report=report, actor=accountant)
+    for receipt in (taxi, lunch):
+        document_update(document=receipt, data={"finance_account": books["account"].pk}, actor=accountant)
+    report = expense_report_confirm(report=report, actor=accountant)
+    assert report.status == "confirmed" and report.confirmed_at
     taxi.refresh_from_db()
     lunch.refresh_from_db()
     assert taxi.project == books["project"]  # the report's
@@ -139,7 +149,21 @@ def test_api(api_client_for, company, employee, accountant, other_user, books):
     )
     assert response.json()["lines"][0]["project"] == books["project2"].pk
     response = client.post(f"/api/v1/expense-reports/{report_id}/submit/")
-    assert response.status_code == 200 and response.json()["status"] in ("confirmed", "in_approval")
+    # The receipt has no finance account: the report waits, and says for which receipt and why.
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "submitted"
+    assert body["waiting_for"] == [receipt.pk] and body["lines"][0]["waiting"] == ["no finance account"]
+    # Nobody has decided yet: the employee may take it back, and submit it again.
+    assert client.post(f"/api/v1/expense-reports/{report_id}/withdraw/").json()["status"] == "draft"
+    assert client.post(f"/api/v1/expense-reports/{report_id}/submit/").json()["status"] == "submitted"
+    assert client.post(f"/api/v1/expense-reports/{report_id}/confirm/").status_code == 403
+    books_client = api_client_for(accountant)
+    assert books_client.post(f"/api/v1/expense-reports/{report_id}/confirm/").status_code == 400
+    receipt.finance_account = books["account"]
+    receipt.save()
+    response = books_client.post(f"/api/v1/expense-reports/{report_id}/confirm/")
+    assert response.status_code == 200 and response.json()["status"] == "confirmed"
+    assert client.post(f"/api/v1/expense-reports/{report_id}/withdraw/").status_code == 409
     assert (
         client.patch(f"/api/v1/expense-reports/{report_id}/", {"title": "New"}, format="json").status_code
         == 409
@@ -169,7 +193,13 @@ def test_confirmed_report_is_offered_to_automatic_publishing(
     """A report that needs no approval is confirmed and handed to publishing once committed."""
     membership = employee.memberships.get()
     report = expense_report_create(membership=membership, data={"title": "Trip"}, actor=employee)
-    receipt = make_document(company, type="receipt", uploaded_by=employee)
+    receipt = make_document(
+        company,
+        type="receipt",
+        uploaded_by=employee,
+        finance_account=books["account"],
+        project=books["project"],
+    )
     expense_report_add_documents(
         report=report, document_ids=[receipt.pk], membership=membership, actor=employee
     )

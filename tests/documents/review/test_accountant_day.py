@@ -121,3 +121,71 @@ def test_a_rejection_stands_out_for_whoever_recorded_it(
     assert page.get_by_test_id("status").inner_text() == "Rejected"
     assert page.get_by_test_id("record").is_visible()  # corrected, it can be recorded again
     screenshot(page, "2-review-rejected")
+
+
+def test_an_expense_report_waits_for_its_receipts_and_can_be_withdrawn(
+    page, live_server, screenshot, company, employee, accountant, books
+):
+    import datetime as dt
+
+    from documents.models import ExpenseReport
+
+    report = ExpenseReport.objects.create(
+        company=company,
+        title="Riga trip",
+        employee=employee,
+        period_start=dt.date(2024, 5, 1),
+        period_end=dt.date(2024, 5, 31),
+        project=books["project"],
+    )
+    make_document(
+        company,
+        type="receipt",
+        uploaded_by=employee,
+        expense_report=report,
+        finance_account=books["account"],
+        fields={"supplier_name": "Taxi Riga", "total": "14.60", "subtotal": None, "tax_total": None},
+    )
+    make_document(
+        company,
+        type="receipt",
+        uploaded_by=employee,
+        expense_report=report,
+        fields={
+            "supplier_name": "Kedai Kopi",
+            "currency": "",
+            "issue_date": "2024-06-03",
+            "total": "9.00",
+            "subtotal": None,
+            "tax_total": None,
+        },
+    )
+    login(page, live_server, "employee")
+    page.goto(f"{live_server.url}/documents/reports/{report.pk}/")
+    page.get_by_test_id("submit-report").click()
+    page.get_by_test_id("report-status").filter(has_text="Submitted").wait_for()
+    waiting = page.get_by_test_id("report-waiting").inner_text()
+    assert "1 receipt is not read and coded yet: Kedai Kopi 9.00 (no currency, no finance account)" in waiting
+    flags = page.get_by_test_id("receipt-flag").all_inner_texts()
+    assert flags == ["dated 2024-06-03, outside the report's period"]
+    assert page.get_by_test_id("report-total").inner_text() == "14.60 EUR"  # the 9.00 has no currency
+    assert "1 receipt without currency (not counted)" in page.get_by_test_id("without-currency").inner_text()
+    screenshot(page, "1-employee-waiting")
+    page.get_by_test_id("withdraw-report").click()
+    page.get_by_test_id("report-status").filter(has_text="Draft").wait_for()
+    page.get_by_test_id("submit-report").click()
+    page.get_by_test_id("report-status").filter(has_text="Submitted").wait_for()
+
+    page.context.clear_cookies()
+    login(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/documents/reports/?status=submitted")
+    row = page.get_by_test_id("report-row").filter(has_text="Riga trip")
+    assert "14.60" in row.inner_text() and "23.60" not in row.inner_text()
+    assert page.get_by_test_id("report-filters").get_by_role("link").all_inner_texts() == [
+        "All", "Draft", "Submitted", "In approval", "Rejected", "Confirmed", "Published", "Failed",
+    ]  # fmt: skip
+    screenshot(page, "2-accountant-reports-filtered")
+    page.get_by_test_id("report-row").get_by_role("link").first.click()
+    assert page.get_by_test_id("confirm-report").is_disabled()
+    assert page.get_by_test_id("withdraw-report").count() == 0  # only the employee withdraws
+    screenshot(page, "3-accountant-report")

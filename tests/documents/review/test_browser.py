@@ -158,10 +158,12 @@ def test_employee_builds_and_submits_expense_report_with_per_line_project(
     DimensionGroup.objects.update_or_create(
         company=company, name="Project", defaults={"show_on_expense_form": True}
     )
+    # Coded already (a rule set the account), so nothing holds the report up once submitted.
     taxi = make_document(
         company,
         type="receipt",
         uploaded_by=employee,
+        finance_account=books["account"],
         fields={
             "supplier_name": "Bolt",
             "invoice_number": "B-1",
@@ -174,6 +176,7 @@ def test_employee_builds_and_submits_expense_report_with_per_line_project(
         company,
         type="receipt",
         uploaded_by=employee,
+        finance_account=books["account"],
         fields={
             "supplier_name": "Vapiano",
             "invoice_number": "V-9",
@@ -201,7 +204,7 @@ def test_employee_builds_and_submits_expense_report_with_per_line_project(
     assert page.get_by_test_id("reimbursable").inner_text().startswith("46.70")
     screenshot(page, "2-report")
     page.get_by_test_id("submit-report").click()
-    # No workflow and no manager: nobody has to approve, so submitting confirms the report.
+    # No workflow and no manager, every receipt read and coded: submitting confirms the report.
     page.get_by_test_id("report-status").filter(has_text="Confirmed").wait_for()
     screenshot(page, "3-submitted")
     taxi.refresh_from_db()
