@@ -32,19 +32,21 @@ from .result import empty_fields
 # receipts, measured by `benchmarks/receipts.py` on one half of them and checked on the other
 # (rounded down). Only evidence that was right at least 97 % of the time is given >= 0.9.
 CONFIDENCE = {
-    "total/arithmetic": 0.95,
-    "total/repeated": 0.85,
-    "total/label": 0.75,
-    "total/plain-label": 0.6,
-    "total/largest": 0.3,
-    "total/cash-change": 0.6,
+    "total/confirmed": 0.95,
     "total/learned": 0.9,
-    "issue_date/labelled": 0.92,
+    "total/arithmetic": 0.85,
+    "total/label": 0.65,
+    "total/plain-label": 0.65,
+    "total/repeated": 0.65,
+    "total/cash-change": 0.5,
+    "total/largest": 0.3,
+    "issue_date/repeated": 0.9,
+    "issue_date/labelled": 0.85,
     "issue_date/unambiguous": 0.85,
     "issue_date/ordered": 0.6,
     "supplier_name/learned": 0.95,
-    "supplier_name/legal-form": 0.7,
-    "supplier_name/top-line": 0.5,
+    "supplier_name/legal-form": 0.85,
+    "supplier_name/top-line": 0.65,
     "currency/symbol": 0.9,
     "currency/code": 0.9,
     "currency/country": 0.8,
@@ -65,7 +67,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         ),
         (
             "subtotal",
-            r"sub\s*-?\s*tot\w*|\bexc\w*|\bex\b|before\s*(?:gst|tax|vat|sst|disc|round)|w/?o\s*(?:gst|tax)|without",
+            r"sub\s*-?\s*tot\w*|\bsupplies\b|total\s*\d{1,2}\s*%|\bexc\w*|\bex\b|before\s*(?:gst|tax|vat|sst|disc|round)|w/?o\s*(?:gst|tax)|without",
         ),
         ("rounding", r"round\w*\s*(?:adj\w*|amt|amount|diff\w*)?\s*$|round(?:ing)?\s*adj|adj\w*\s*round"),
         (
@@ -78,13 +80,14 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         ("change", r"change|chg\b|kembali|balance(?!\s*due)"),
         ("paid", r"cash\b|tender\w*|paid|payment|received|visa|master\w*|card|credit|debit|e-?wallet|tunai"),
         ("discount", r"disc\w*|savings?|voucher|coupon"),
-        ("tax", r"(?:total\s*)?(?:gst|sst|vat|tax|service\s*(?:charge|tax)|svc)\b"),
+        ("tax", r"(?:total\s*)?(?:gst|sst|vat|tax|service\s*(?:charge|tax)|svc)\b|ta[xk]\s*total"),
         ("total", r"total|jumlah|amount|amt\b|summe|totaal|kokku|yhteensä"),
     ]
 ]
 _LABEL_SCORE = {"final": 10.0, "total": 7.0}
 _SUMMARY = re.compile(
-    r"(?i)\b(?:gst|sst|vat|tax|mwst|btw|alv)\s*(?:su[mn]{1,2}ary|analysis|breakdown|details?)\b|\bsu[mn]{2}ary\b"
+    r"(?i)\b(?:gst|sst|vat|tax|mwst|btw|alv)\s*(?:su\w{0,3}\s?\w{0,3}ary|analysis|breakdown|details?)\b"
+    r"|\bsu[mn]{2}ary\b"
 )
 
 _DATE_LABEL = re.compile(r"(?i)\b(?:date|dated|tarikh|datum|fecha|data|kuupäev|päivämäärä)\b")
@@ -172,14 +175,15 @@ def _amounts(text: str) -> list[tuple[int, int, Decimal]]:
         if not re.search(r"[.,]\d{2}-?$", s.strip()):
             continue  # receipts print cents; bare integers are quantities, codes or years
         v = parse_amount(s)
-        if v is not None and 0 <= v < MAX_AMOUNT:
+        if v is not None and abs(v) < MAX_AMOUNT:
             out.append((m.start(), m.end(), abs(v)))
     return out
 
 
 def line_kind(text: str) -> str | None:
     """The till role of a line from its label: final, total, subtotal, tax, rounding, paid, change..."""
-    head = re.split(r"(?<![\d.,])\d", text, maxsplit=1)[0][:40]
+    ams = _amounts(text)
+    head = text[: ams[0][0] if ams else len(text)][:48]
     for kind, pat in _KINDS:
         if pat.search(head):
             return kind
@@ -247,7 +251,9 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
                 add(a, 0.5 * i / max(n, 1), "total/largest")
     paid = [a.value for a in by_kind.get("paid", [])]
     change = [a.value for a in by_kind.get("change", [])]
-    printed = [a for _k, ams in rows for a in ams]
+    # The totals block: from the first subtotal/total line on, without payment and summary lines.
+    start = next((i for i, (k, _a) in enumerate(rows) if k in ("subtotal", "final", "total")), n)
+    printed = [a for k, ams in rows[start:] if k not in ("paid", "change", "summary", "skip") for a in ams]
     for p_at in by_kind.get("paid", []):
         for g in change:
             v = p_at.value - g
@@ -258,9 +264,12 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
             near = [a for a in printed if abs(a.value - v) <= Decimal("0.05") and a.value != p_at.value]
             known = cands.get(v)
             score, evidence = (8.0, "total/arithmetic") if near else (6.5, "total/cash-change")
-            if known is None or known["score"] < score:
-                at = known["at"] if known else (near[0] if near else p_at)
+            if known is None:
+                at = near[0] if near else p_at
                 cands[v] = {"score": score, "evidence": evidence, "at": at, "labels": 0}
+                cands[v].update(derived=not near, near=bool(near))
+            elif known["score"] < score:
+                known.update(score=score, evidence=evidence)
     cands = {v: c for v, c in cands.items() if v > 0}
     if not cands:
         return None, {}
@@ -270,36 +279,38 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
     roundings = [a.value for a in by_kind.get("rounding", [])]
     parts: dict[Decimal, dict[str, _Amount]] = {}
     for v, c in cands.items():
-        proof = False
-        if any(_close(p - g, v) for p in paid for g in change if g > 0):
-            proof = True
+        # Independent confirmations of the amount by the receipt's own figures.
+        proofs = int(bool(c.get("near")))
+        # Cash is counted exactly; a difference printed nowhere proves nothing by itself.
+        if not c.get("derived") and any(p - g == v for p in paid for g in change if g > 0):
+            proofs += 1
         for s in subs:
-            for t in taxes:
+            for t in (t for t in taxes if t.value > 0):  # "+ 0.00 tax" proves nothing
                 if _close(s.value + t.value, v) or any(_close(s.value + t.value + r, v) for r in roundings):
-                    proof = True
+                    proofs += v not in parts
                     parts[v] = {"subtotal": s, "tax_total": t}
-        for w in cands:
-            # The rounded total: another total plus (or minus) the printed rounding.
-            rounded = abs(v * 20 - (v * 20).to_integral_value()) < Decimal("0.001")
-            if (
-                rounded
-                and w != v
-                and any(r > 0 and (_close(w + r, v) or _close(w - r, v)) for r in roundings)
-            ):
-                c["score"] += 3
-                proof = True
+        # The rounded total: another total plus (or minus) the printed rounding.
+        rounded = abs(v * 20 - (v * 20).to_integral_value()) < Decimal("0.001")
+        if rounded and any(
+            w != v and r > 0 and (_close(w + r, v) or _close(w - r, v)) for w in cands for r in roundings
+        ):
+            c["score"] += 3
+            proofs += 1
         if c["labels"] >= 2:
             c["score"] += 1.5
+            proofs += 1
             if c["evidence"] in ("total/label", "total/plain-label"):
                 c["evidence"] = "total/repeated"
         if any(_close(p, v) for p in paid):
             c["score"] += 1.0
+            proofs += any(g == 0 for g in change)  # paid exactly, by card or counted cash
         if paid and change and v > max(paid) + CENT:
             c["score"] -= 6  # more than the customer handed over: a misread digit
+        proof = proofs > 0
         if proof and c["evidence"] != "total/largest":
             c["score"] += 4
             if c["evidence"] != "total/learned":
-                c["evidence"] = "total/arithmetic"
+                c["evidence"] = "total/confirmed" if proofs >= 2 else "total/arithmetic"
         other_role = any(
             _close(v, a.value) for k in ("subtotal", "tax", "change", "discount") for a in by_kind.get(k, [])
         )
@@ -339,6 +350,10 @@ def choose_date(lines: list[Line], order: str, hints: dict[str, Any]) -> _Choice
     this_year = dt.date.today().year
     best = None
     n = len(lines)
+    seen: dict[dt.date, int] = {}
+    for ln in lines:
+        for d in {d for _s, _e, d, _sure in find_dates(_repair_dates(ln.text), order)}:
+            seen[d] = seen.get(d, 0) + 1
     for i, ln in enumerate(lines):
         text = _repair_dates(ln.text)
         for s, e, d, sure in find_dates(text, order):
@@ -352,7 +367,9 @@ def choose_date(lines: list[Line], order: str, hints: dict[str, Any]) -> _Choice
             if any(p.search(before) for p in learned):
                 score += 5
             if best is None or score > best[0]:
-                if labelled and sure:
+                if sure and seen[d] >= 2:
+                    ev = "issue_date/repeated"  # printed twice alike: no OCR slip in its digits
+                elif labelled and sure:
                     ev = "issue_date/labelled"
                 elif sure:
                     ev = "issue_date/unambiguous"
@@ -378,19 +395,25 @@ _REG_NO = re.compile(r"\(?\b[A-Z]{0,3}\d[\dA-Z\-/ ]{4,}[A-Z]?\)?\s*$")
 # OCR confusions inside legal forms: "SON BHD", "SDN, BHX", "S/8".
 _LEGAL_FIX = [
     (re.compile(r"(?i)\bs[adeloun0]n\.?\s*,?\s*b[a-z0-9]{1,3}\b\.?$"), "SDN BHD"),
+    (re.compile(r"(?i)\bsdn\.?$"), "SDN BHD"),
     (re.compile(r"(?i)\bs[aoeu0l]n\.?\s*,?\s*bh[dxo0]\b\.?"), "SDN BHD"),
     (re.compile(r"(?<=\s)[5S]/[8B]\b"), "S/B"),
 ]
 
 
 def _clean_name(s: str) -> str:
-    s = re.split(r"\s{3,}", s.strip())[0].strip(" ,.:;-*#|~_=\\")
-    for pat, rep in _LEGAL_FIX:
-        s = pat.sub(rep, s)
+    s = re.split(r"\s{3,}", s.strip())[0].strip(" ,:;-*#|~_=\\")
     s = re.sub(r"\(?\s*(?:co\.?\s*(?:reg\.?\s*)?no|company\s*no|roc)\b.*$", "", s, flags=re.I)
+    s = re.sub(r"\s*\((?=[^()]*\d)[^()]*\)?\s*$", "", s)  # a registration number: "(123456-X)"
     s = _REG_NO.sub("", s) if re.search(r"\d{4}", s[-14:]) else s
     s = re.sub(r"\s+[(#]?\s*\d{1,4}[.)]*$", "", s)  # the store's number after the brand: "SHOP (9."
-    return s.strip(" ,.:;-*#|~_=")
+    s = s.strip(" ,:;-*#|~_=")
+    for pat, rep in _LEGAL_FIX:
+        s = pat.sub(rep, s)
+    # Keep the dot of an abbreviation ("Sdn. Bhd.", "Co."), drop a sentence's.
+    if s.endswith(".") and not re.search(r"(?:\b\w\.\w\.|\b\w{1,4}\.)$", s):
+        s = s[:-1]
+    return s.strip(" ,:;-*#|~_=")
 
 
 def _glyph_height(lines: list[Line]) -> float:
@@ -426,7 +449,9 @@ def choose_supplier(lines: list[Line], hints: dict[str, Any]) -> _Choice | None:
             score -= 2.0  # a handwritten note or a lower-case slogan, not the printed name
         if _HEADER.search(name):
             score -= 2.0
-        if not legal and (len(name.split()) == 1 or name.startswith("(")):
+        if name.startswith("(") and name.endswith(")"):
+            continue  # a branch or a mall in brackets under the shop's name
+        if not legal and len(name.split()) == 1:
             score -= 1.0  # a place or a branch in brackets, rarely the shop's whole name
         if best is None or score > best[0]:
             best = (score, i, name, legal)

@@ -98,7 +98,7 @@ def test_rounded_total_confirmed_by_subtotal_tax_and_rounding():
         ]
     )
     total, _parts = choose_total(doc.lines, {})
-    assert total.value == "4.90" and total.evidence == "total/arithmetic"
+    assert total.value == "4.90" and total.evidence == "total/confirmed"  # the sums and the rounding agree
 
 
 def test_cash_minus_change_beats_a_misread_total():
@@ -114,7 +114,9 @@ def test_cash_minus_change_beats_a_misread_total():
         ]
     )
     total, _parts = choose_total(doc.lines, {})
-    assert total.value == "72.75" and total.evidence == "total/arithmetic"
+    assert (
+        total.value == "72.75" and total.evidence == "total/confirmed"
+    )  # cash - change and the rounded line
 
 
 def test_tax_summary_totals_are_not_the_amount_paid():
@@ -136,8 +138,18 @@ def test_tax_summary_totals_are_not_the_amount_paid():
 
 def test_cash_and_change_lines_are_never_the_total():
     doc = _receipt(["SHOP", "TOTAL   12.00", "CASH   50.00", "CHANGE   38.00"])
-    fields, conf, _prov = read_receipt(doc)
-    assert fields["total"] == "12.00" and conf["total"] >= 0.9
+    fields, conf, prov = read_receipt(doc)
+    assert fields["total"] == "12.00" and prov["total"]["evidence"] == "total/arithmetic"
+    assert conf["total"] < 0.9  # one confirmation is not enough to be shown as sure
+
+
+def test_total_confirmed_twice_is_shown_as_sure():
+    doc = _receipt(
+        ["SHOP", "SUBTOTAL   11.32", "TAX   0.68", "TOTAL   12.00", "CASH   50.00", "CHANGE   38.00"]
+    )
+    fields, conf, prov = read_receipt(doc)
+    assert (fields["total"], fields["subtotal"], fields["tax_total"]) == ("12.00", "11.32", "0.68")
+    assert prov["total"]["evidence"] == "total/confirmed" and conf["total"] >= 0.9
 
 
 def test_supplier_skips_headers_addresses_and_registration_numbers():
@@ -192,7 +204,7 @@ def test_real_scanned_receipts(load_doc, scorer, name):
         if label[field] is not None:
             assert scorer.scalar_equal(field, label[field], res.fields[field]), (field, res.fields[field])
     # A labelled total the receipt repeats or adds up to, not merely its largest figure.
-    assert res.provenance["total"]["evidence"] in ("total/arithmetic", "total/repeated", "total/label")
+    assert res.provenance["total"]["evidence"] in ("total/confirmed", "total/arithmetic")
     if name == "sroie__006.jpg":
         assert res.fields["currency"] == "MYR"  # from the 12-digit GST ID, not a default
     # Whatever the receipt gives no evidence for is not shown as confident.
