@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from inbound.views import MailgunInboundView
+from inbound.views import mailgun_inbound
 
 urlpatterns = [
-    path("mailgun/inbound/", MailgunInboundView.as_view(), name="mailgun_inbound_webhook"),
+    path("mailgun/inbound/", mailgun_inbound, name="mailgun_inbound_webhook"),
 ]

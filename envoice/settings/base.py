@@ -23,7 +23,9 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=(BASE_DIR / ".env").exists()):
 # GENERAL
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # SECRET_KEY: each environment module sets it (production has no default and refuses to start).
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# production.py: a process without DEBUG refuses to start on the demo's secrets (envoice/checks.py).
+ENVOICE_REFUSE_DEMO_SECRETS = False
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("ENVOICE_SITE_URL", default="http://127.0.0.1:8000")
 TIME_ZONE = env("TIME_ZONE", default="Europe/Tallinn")
@@ -188,9 +190,12 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Envoice <noreply@envoice.local>")
 ENVOICE_INBOUND_DOMAIN = env("ENVOICE_INBOUND_DOMAIN", default="in.envoice.local")
+# The key the demo signs its sample inbound mail with; a process without DEBUG refuses it.
+DEMO_MAILGUN_SIGNING_KEY = "demo-mailgun-signing-key"
 ANYMAIL = {
     # The inbound webhook verifies the provider's signature; see README "Inbound e-mail".
-    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default="demo-mailgun-signing-key"),
+    # No key, no webhook (it answers 404); local.py and test.py use the demo's key.
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
     "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=None),
 }
 

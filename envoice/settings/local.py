@@ -4,7 +4,7 @@ Plain HTTP on 127.0.0.1, DEBUG on, a development secret key unless one is set.
 """
 
 from .base import *  # noqa: F403
-from .base import env, logging_settings
+from .base import ANYMAIL, DEMO_MAILGUN_SIGNING_KEY, env, logging_settings
 
 # GENERAL
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
@@ -13,3 +13,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key")
 # LOGGING: plain lines on a developer's console
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = logging_settings(LOG_FORMAT)
+
+# The demo's inbound webhook key (README, Inbound e-mail); never accepted by production.py.
+ANYMAIL = {
+    **ANYMAIL,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=DEMO_MAILGUN_SIGNING_KEY),
+}

@@ -5,7 +5,15 @@ worker's environment); the database and Redis default to the ones `make test` us
 """
 
 from .base import *  # noqa: F403
-from .base import broker_transport_options, cache_settings, database_settings, env
+from .base import (
+    ALLOWED_HOSTS,
+    ANYMAIL,
+    DEMO_MAILGUN_SIGNING_KEY,
+    broker_transport_options,
+    cache_settings,
+    database_settings,
+    env,
+)
 
 # GENERAL
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-secret-key-not-for-production")
@@ -28,3 +36,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# The test client's host name, and the demo's inbound webhook key.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+ANYMAIL = {
+    **ANYMAIL,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=DEMO_MAILGUN_SIGNING_KEY),
+}

@@ -232,3 +232,18 @@ def test_duplicate_by_mail_is_flagged(post, company):
     post(recipient=company.inbound_address, attachments=attachments, execute=False)
     first, second = Document.objects.order_by("id")
     assert second.duplicate_of == first
+
+
+def test_webhook_is_off_without_a_signing_key(client, settings):
+    """Issue 15, finding 4: with no key configured nothing may be accepted (it used the demo's)."""
+    settings.ANYMAIL = {**settings.ANYMAIL, "MAILGUN_WEBHOOK_SIGNING_KEY": ""}
+    response = client.post("/api/v1/inbound/mailgun/inbound/", {"timestamp": "1"})
+    assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_forged_webhook_answers_json(client):
+    response = client.post(
+        "/api/v1/inbound/mailgun/inbound/", {"timestamp": "1", "token": "x", "signature": "forged"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
