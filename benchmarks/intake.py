@@ -1,12 +1,15 @@
 """Benchmark intake: upload N documents through the REST API of a running product.
 
-    python benchmarks/intake.py [--count 1000] [--concurrency 4]
+    python benchmarks/intake.py [--count 1000] [--concurrency 4] [--backlog 10000]
     python benchmarks/intake.py --url http://127.0.0.1:8000 --username admin --password envoice-demo [--pid PID]
 
 Without --url it starts the product itself (gunicorn, 2 workers, on a free port) against
 DATABASE_URL / REDIS_URL, in a throwaway company and media folder that are removed afterwards.
 No Celery worker runs: extraction is excluded, only the upload path is measured (the tasks are
 queued on the broker and find nothing to do once the company is gone).
+
+--backlog N first puts N documents in "received" (and N extraction tasks on the broker's extraction
+queue), so uploads are measured while that many documents wait for extraction (back-pressure).
 
 Prints p50/p95/max request latency, documents per second, and the peak RSS of the web process
 (gunicorn master and workers, sampled every 100 ms; with --url pass --pid to measure it).
@@ -97,6 +100,23 @@ def _make_tenant() -> tuple[str, str, int]:
         password=password,
     )
     return f"intake-bench-{suffix}", password, company.pk
+
+
+def _make_backlog(company_id: int, count: int) -> None:
+    """`count` documents waiting for extraction, each with its task on the extraction queue."""
+    from documents.choices import DocumentStatus
+    from documents.models import Document
+    from extraction.tasks import extract_document
+
+    for start in range(0, count, 1000):
+        batch = Document.objects.bulk_create(
+            Document(company_id=company_id, status=DocumentStatus.RECEIVED, filename=f"waiting-{n}.pdf",
+                     size=1, content_type="application/pdf", sha256=f"{n:064x}",
+                     original=f"originals/benchmark/{n}.pdf")
+            for n in range(start, min(count, start + 1000))
+        )  # fmt: skip
+        for document in batch:
+            extract_document.apply_async((document.pk,))
 
 
 def _drop_tenant(company_id: int, username: str) -> None:
@@ -215,6 +235,9 @@ def main() -> None:
     parser.add_argument("--pid", type=int, help="web server (gunicorn master) pid, for its peak RSS")
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--backlog", type=int, default=0, help="documents waiting for extraction (without --url)"
+    )
     args = parser.parse_args()
 
     server = tenant = None
@@ -225,6 +248,7 @@ def main() -> None:
         else:
             username, password, company_id = _make_tenant()
             tenant = (company_id, username)
+            _make_backlog(company_id, args.backlog)
             media = tempfile.TemporaryDirectory(prefix="envoice-bench-media-")
             port = _free_port()
             server = _start_server(port, media.name)
@@ -242,6 +266,8 @@ def main() -> None:
     print(
         f"uploads           {result['count']} ({result['failures']} failed), concurrency {args.concurrency}"
     )
+    if args.backlog:
+        print(f"backlog           {args.backlog} documents waiting for extraction meanwhile")
     print(f"latency p50       {result['p50_ms']:.1f} ms")
     print(f"latency p95       {result['p95_ms']:.1f} ms   (target < 150 ms)")
     print(f"latency max       {result['max_ms']:.1f} ms")

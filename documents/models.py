@@ -119,6 +119,13 @@ class Document(CompanyOwned):
                 fields=["company", "-received_at", "-id", "status", "type"],
                 name="documents_list_received_idx",
             ),
+            # Only the documents waiting for extraction, in arrival order: how many wait ahead of one
+            # (the Inbox) and how long the oldest has waited (/metrics) cost a scan of the backlog alone.
+            models.Index(
+                fields=["received_at", "id"],
+                condition=models.Q(status="received"),
+                name="documents_waiting_idx",
+            ),
         ]
         constraints = [
             fits_column("document", name, whole_digits=12) for name in ("total", "subtotal", "tax_total")

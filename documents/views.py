@@ -30,7 +30,14 @@ from documents.forms import DocumentFilterForm
 from documents.pagination import DocumentPaginator
 from documents.problems import LIST_PREFETCH, document_problems, problem_summary
 from documents.review import overall_confidence
-from documents.selectors import document_list, document_queryset_for, rejection_for, rejections_for
+from documents.selectors import (
+    Waiting,
+    document_list,
+    document_queryset_for,
+    extraction_waiting,
+    rejection_for,
+    rejections_for,
+)
 
 PAGE_SIZE = 50
 OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW, S.REJECTED)
@@ -134,7 +141,13 @@ def published_column(document, *, site_url: str) -> dict[str, str]:
 
 
 def list_row(
-    document, *, spec: dict[str, Any], site_url: str, recording_required: bool, rejection=None
+    document,
+    *,
+    spec: dict[str, Any],
+    site_url: str,
+    recording_required: bool,
+    rejection=None,
+    waiting: Waiting | None = None,
 ) -> dict[str, Any]:
     """What a list row shows beside the document's columns; `pending` rows refresh themselves."""
     problems = document_problems(
@@ -144,6 +157,7 @@ def list_row(
         "doc": document,
         "pending": document.status in READING,
         "rejection": rejection,
+        "waiting": waiting,
         "confidence": overall_confidence(document),
         "problems": problems,
         "problem_summary": problem_summary(problems),
@@ -193,9 +207,15 @@ class DocumentListView(CompanyRequiredMixin, View):
         site_url = _site_url(request.company) if spec.get("archive") else ""
         recording = recording_required_for(request.company)
         rejections = rejections_for(company=request.company, documents=page.object_list)
+        waiting = extraction_waiting(page.object_list)
         rows = [
             list_row(
-                d, spec=spec, site_url=site_url, recording_required=recording, rejection=rejections.get(d.pk)
+                d,
+                spec=spec,
+                site_url=site_url,
+                recording_required=recording,
+                rejection=rejections.get(d.pk),
+                waiting=waiting.get(d.pk),
             )
             for d in page.object_list
         ]
@@ -255,6 +275,7 @@ class DocumentRowView(CompanyRequiredMixin, View):
             site_url=site_url,
             recording_required=recording_required_for(request.company),
             rejection=rejection_for(document),
+            waiting=extraction_waiting([document]).get(document.pk),
         )
         can_code = role_can(request.membership.role, "documents.code")
         context = {
