@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from core.storage import STORAGE_ERRORS
 from documents.models import Document
-from extraction.einvoice_view import InvoiceView, embedded_files, read_view
+from extraction.einvoice_view import InvoiceView, read_einvoice
 from extraction.einvoice_view.attachments import EmbeddedFile
 from extraction.engine.result import ExtractionError
 
@@ -55,14 +55,10 @@ def einvoice_reading_for(document: Document) -> EInvoiceReading:
     if data is None:
         return EInvoiceReading()
     try:
-        view = read_view(data)
+        view, files = read_einvoice(data)
     except ExtractionError as error:
         logger.info("no readable view for document %s: %s", document.pk, error)
         return EInvoiceReading()
-    try:
-        files = embedded_files(data)
-    except ExtractionError:
-        files = []
     return EInvoiceReading(view=view, files=files)
 
 

@@ -92,8 +92,8 @@ def _row(el: Any, *, sub: bool = False) -> Line:
             )
         )
     return Line(
-        number=text(el, f"{p}Identifier") if not sub else text(el, "SubRowIdentifier"),
-        name=text(el, f"{article}Name") or " ".join(multiline(el, f"{p}FreeText")),
+        number="",  # Finvoice rows carry no position; the reader numbers them
+        name=text(el, f"{article}Name"),
         quantity=_quantity(text(qty_node)) if qty_node is not None else "",
         unit=(qty_node.get("QuantityUnitCode") or "") if qty_node is not None else "",
         net_price=_amount(text(el, f"{'Sub' if sub else ''}UnitPriceAmount"))
@@ -103,7 +103,8 @@ def _row(el: Any, *, sub: bool = False) -> Line:
         vat=vat_label(text(el, f"{p}VatCode"), _percent(rate) if rate else ""),
         seller_item_id=text(el, f"{article}Identifier"),
         accounting=text(el, f"{p}NormalProposedAccountIdentifier"),
-        notes=multiline(el, f"{p}FreeText") if text(el, f"{article}Name") else [],
+        order_line=text(el, f"{p}Identifier"),
+        notes=multiline(el, f"{p}FreeText"),
         allowances_charges=discounts,
         level=1 if sub else 0,
         path=path_of(el),
@@ -127,7 +128,8 @@ def read(root: Any) -> InvoiceView:
     view.delivery_date = iso_date(text(root, "DeliveryDetails/DeliveryDate"))
     total_node = first(details, "InvoiceTotalVatIncludedAmount")
     currency = total_node.get("AmountCurrencyIdentifier") if total_node is not None else ""
-    view.currency = Cell(currency, path_of(total_node)) if currency else None
+    # The currency is an attribute of the amounts: the total element itself is where it was read.
+    view.currency = Cell(currency) if currency else None
     view.add_reference("Buyer reference", cell(details, "BuyerReferenceIdentifier"))
     view.add_reference("Order", cell(details, "OrderIdentifier"))
     view.add_reference("Seller reference", cell(details, "SellerReferenceIdentifier"))
@@ -144,7 +146,8 @@ def read(root: Any) -> InvoiceView:
     for row in rows:
         subs = all_of(row, "SubInvoiceRow")
         line = _row(row)
-        if line.name or line.total:
+        if line.name or line.total or line.notes:
+            line.number = str(sum(1 for x in view.lines if x.level == 0) + 1)
             view.lines.append(line)
         view.lines += [_row(s, sub=True) for s in subs]
     view.lines_path = path_of(rows[0]) if rows else ""

@@ -79,25 +79,32 @@ def _pdf_invoice(files: dict[str, list[bytes]]) -> tuple[bytes, str, Any] | None
     return None
 
 
-def read_view(data: bytes) -> InvoiceView:
-    """The readable view of an XML e-invoice, or of the e-invoice XML a PDF carries."""
+def _element_and_files(data: bytes) -> tuple[str, Any, list[EmbeddedFile]]:
+    """One parse: the e-invoice element, its kind and the supporting files it carries."""
     if _is_pdf(data):
-        found = _pdf_invoice(_pdf_attachments(data))
+        files = _pdf_attachments(data)
+        found = _pdf_invoice(files)
         if found is None:
             raise ExtractionError("This PDF carries no e-invoice XML")
-        _blob, kind, el = found
-    else:
-        kind, el = _invoice_element(data)
-    return _READERS[kind](el)
+        blob, kind, el = found
+        in_xml = attachments.from_xml(el)
+        beside = attachments.from_pdf(files, skip=blob, start=len(in_xml) + 1)
+        return kind, el, attachments.capped(in_xml + beside)
+    kind, el = _invoice_element(data)
+    return kind, el, attachments.capped(attachments.from_xml(el))
+
+
+def read_einvoice(data: bytes) -> tuple[InvoiceView, list[EmbeddedFile]]:
+    """The readable view and the embedded files of an XML e-invoice or a ZUGFeRD / Factur-X PDF."""
+    kind, el, files = _element_and_files(data)
+    return _READERS[kind](el), files
+
+
+def read_view(data: bytes) -> InvoiceView:
+    """The readable view of an XML e-invoice, or of the e-invoice XML a PDF carries."""
+    return read_einvoice(data)[0]
 
 
 def embedded_files(data: bytes) -> list[EmbeddedFile]:
     """Supporting files of an e-invoice: base64 in its XML and, for a PDF, the files beside the XML."""
-    if _is_pdf(data):
-        files = _pdf_attachments(data)
-        found = _pdf_invoice(files)
-        in_xml = attachments.from_xml(found[2]) if found else []
-        beside = attachments.from_pdf(files, skip=found[0] if found else None, start=len(in_xml) + 1)
-        return attachments.capped(in_xml + beside)
-    _kind, el = _invoice_element(data)
-    return attachments.capped(attachments.from_xml(el))
+    return _element_and_files(data)[2]

@@ -26,8 +26,8 @@ def _read(company, name: str):
 
 @pytest.mark.parametrize(
     "name",
-    ["zfc__CII_EN16931_Rabatte.cii.xml", "zfc__UBL_XRECHNUNG_Elektron.ubl.xml"],
-    ids=["cii-de", "ubl"],
+    ["zfc__CII_EN16931_Rabatte.cii.xml", "zfc__UBL_XRECHNUNG_Elektron.ubl.xml", "finvgs__1.2.xml"],
+    ids=["cii-de", "ubl", "finvoice"],
 )
 def test_readable_view_on_the_review_screen(page, live_server, screenshot, company, accountant, name):
     document = _read(company, name)
