@@ -13,6 +13,18 @@ import re
 _NO = r"(?:no|nr|nro|num|number|nummer|numero|número|numéro|n°|nº|no\.|#|id|nbr)\.?"
 
 
+def label_weight(label: str, lexicon: list[tuple[re.Pattern, float]]) -> float:
+    """Weight of the lexicon label nearest the end of `label`; 0 when it names a discount, prepayment, ..."""
+    best = 0.0
+    for pat, w in lexicon:
+        for m in pat.finditer(label):
+            if NOT_A_TOTAL.search(label[max(0, m.start() - 12) :]):
+                continue
+            # A label right before the amount is stronger than one far left of it.
+            best = max(best, w - min(2.0, (len(label) - m.end()) / 15))
+    return best
+
+
 def compile_labels(pairs: list[tuple[str, float]]) -> list[tuple[re.Pattern, float]]:
     return [(re.compile(r"(?<![\w])(?:" + p + r")(?![a-zäöüõåéèàç])", re.I), w) for p, w in pairs]
 

@@ -107,7 +107,12 @@ def _text_layer(pages: Any, deadline: float) -> Doc:
                 i + 1,
                 float(page.width),
                 float(page.height),
-                [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in words],
+                # Rotated text (a watermark or a margin note printed sideways) is not part of the layout.
+                [
+                    (w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+                    for w in words
+                    if w.get("upright", True)
+                ],
             )
     except ExtractionError:
         raise

@@ -206,7 +206,9 @@ def _line_items(lines: list[Line], targets: tuple[Any, ...] = ()) -> list[dict[s
 
 # ------------------------------------------------------------------ column tables
 # A number, not a piece of a date or range ("01.05.14-31.05.14").
-NUMBER_RE = re.compile(r"(?<![\w.,/])-?\d+(?:[.,'\u00a0]\d{3})*(?:[.,]\d+)?(?![.,]?\d)(?![.\-/]\d)")
+NUMBER_RE = re.compile(
+    r"(?<![\w.,/])-?\d+(?:[.,'\u00a0]\d{3})*(?:[.,]\d+)?(?![.,]?\d)(?![.\-/]\d)(?!\.(?:\s|$))"
+)
 PRICE_HEADER = re.compile(r"(?i)price|preis|prix|prijs|hind|hinta|pris|precio|prezzo|cena|einzel")
 SKIP_ROW = re.compile(
     r"(?i)rabatt|discount|remise|korting|allowance|bruttopreis|gross\s*price|basis|zuschlag|abschlag|"
@@ -302,7 +304,7 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
                 j += 1
                 continue
             first = doc.cells(j)[0].text if doc.cells(j) else ""
-            if lx.TABLE_END.match(first) or _header(doc, j) is not None:
+            if lx.TABLE_END.match(first) or _header(doc, j) is not None or _totals_row(first):
                 break
             nums = _row_numbers(doc, j, hdr)
             money_cols = [nm for nm in nums if nm[2] and not nm[3]]
@@ -311,9 +313,6 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
                 j += 1
                 continue
             total = money_cols[-1][1]
-            if total < 0:
-                j += 1
-                continue
             if (
                 not re.search(r"[A-Za-zÀ-ž]{3}", desc)
                 and j + 1 < n
@@ -321,6 +320,8 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
             ):
                 desc = _desc_text(doc, j + 1, hdr)
             desc = re.sub(r"^(?:[\w-]+:\s*)(?=\S)", "", desc).strip(" :-")
+            # Article numbers and stray quantities before the words: "WA997 Wirkarbeit HT".
+            desc = re.sub(r"^(?:[\w./-]*\d[\w./-]*,?\s+)+(?=[^\W\d_]{2})", "", desc)
             if len(desc) < 2 or not re.search(r"[A-Za-zÀ-ž]{2}", desc):
                 j += 1
                 continue
@@ -329,8 +330,8 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
             qty, unit = _qty_price(others, total)
             if qty is None and unit is None:
                 qty, unit = _under(others, hdr.qty), _under(others, hdr.price)
-            if total == 0 and (unit is None or unit == 0):
-                j += 1
+            if total == 0 and all(v == 0 for _, v, _, _ in others):
+                j += 1  # a note or section header exported as a line: all zero
                 continue
             items.append(
                 {
@@ -343,7 +344,18 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
             )
             j += 1
         i = j
-    return items
+    if items and all(Decimal(it["total"]) <= 0 for it in items):
+        # A credit note prints its rows negative; the schema keeps the amounts positive.
+        for it in items:
+            it["total"] = money(abs(Decimal(it["total"])))
+            if it["unit_price"] is not None:
+                it["unit_price"] = number_str(abs(Decimal(it["unit_price"])))
+    return [it for it in items if Decimal(it["total"]) >= 0]
+
+
+def _totals_row(first_cell: str) -> bool:
+    """A row that starts with a totals label ends the table."""
+    return any(lx.label_weight(first_cell, lex) >= 9 for lex in (lx.GROSS, lx.NET, lx.TAX))
 
 
 def _qty_price(

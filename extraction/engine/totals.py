@@ -20,6 +20,7 @@ from .learning import near
 from .parsing import AMOUNT_RE, money, number_str, parse_amount
 
 CENT = Decimal("0.01")
+RATE_HEADER = re.compile(r"(?i)%|satz|rate|taux|tarief|määr|prosent|pros\.|aliquota|tipo|stawka|tasa")
 TOL = Decimal("0.011")
 MAX_PER_CLASS = 12
 
@@ -100,18 +101,6 @@ def _header_above(doc: Doc, i: int, s: int, e: int) -> str | None:
     return None
 
 
-def _label_score(label: str, lexicon: list[tuple[re.Pattern, float]]) -> float:
-    """Weight of the lexicon label nearest the amount; 0 when that label names a discount, prepayment, ..."""
-    best = 0.0
-    for pat, w in lexicon:
-        for m in pat.finditer(label):
-            if lx.NOT_A_TOTAL.search(label[max(0, m.start() - 12) :]):
-                continue
-            # A label right before the amount is stronger than one far left of it.
-            best = max(best, w - min(2.0, (len(label) - m.end()) / 15))
-    return best
-
-
 def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = None) -> Totals:
     """The (net, VAT, gross) triple that the labels and the arithmetic support best.
 
@@ -132,9 +121,12 @@ def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = Non
     n = max(len(doc.lines), 1)
     classes: dict[str, list[tuple[float, Amount]]] = {"gross": [], "net": [], "tax": []}
     for a in found:
-        g = max(_label_score(a.label, extra.get("gross", []) + lx.GROSS), _label_score(a.label, lx.DUE) - 1.5)
-        nt = _label_score(a.label, extra.get("net", []) + lx.NET)
-        tx = _label_score(a.label, extra.get("tax", []) + lx.TAX)
+        g = max(
+            lx.label_weight(a.label, extra.get("gross", []) + lx.GROSS),
+            lx.label_weight(a.label, lx.DUE) - 1.5,
+        )
+        nt = lx.label_weight(a.label, extra.get("net", []) + lx.NET)
+        tx = lx.label_weight(a.label, extra.get("tax", []) + lx.TAX)
         for cls, key in (("gross", "total_where"), ("net", "subtotal_where"), ("tax", "tax_total_where")):
             if learned.get(key) and near(doc, a.line, a.span, learned[key]):
                 if cls == "gross":
@@ -222,17 +214,25 @@ def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
         if len(money_toks) < 2:
             continue
         rates: list[tuple[Decimal, bool]] = []
+        context = t + " " + (doc.lines[i - 1].text if i > 0 and doc.lines[i - 1].page == ln.page else "")
+        vat_row = lx.label_weight(context, lx.TAX) > 0
         for m in re.finditer(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)(\s*%)?(?![\d])", t):
             r = parse_amount(m.group(1))
-            if r is not None and 0 <= r <= 30:
+            if r is None or not 0 <= r <= 30:
+                continue
+            # A rate says so: "19 %", a rate column ("Steuersatz [%]"), or a VAT row.
+            header = _header_above(doc, i, m.start(1), m.end(1)) or ""
+            if m.group(2) or vat_row or RATE_HEADER.search(header):
                 rates.append((r, bool(m.group(2))))
-        for (_s1, _e1, base), (_s2, _e2, amount) in itertools.permutations(money_toks, 2):
-            if base <= 0 or abs(amount) > abs(base):
+        for (_s1, _e1, signed_base), (_s2, _e2, signed_amount) in itertools.permutations(money_toks, 2):
+            # Credit notes print the rows negative; the breakdown keeps the magnitudes.
+            base, amount = abs(signed_base), abs(signed_amount)
+            if base == 0 or amount > base:
                 continue
             for r, explicit in rates:
                 if r == 0:
                     # "0 %", or a bare 0 on a VAT row ("Umsatzsteuer (K)  2.000,00  0  0,00").
-                    ok = amount == 0 and (explicit or _label_score(t, lx.TAX) > 0)
+                    ok = amount == 0 and (explicit or vat_row)
                 else:
                     ok = amount != 0 and abs(base * r / 100 - amount) <= Decimal("0.01") + abs(
                         base
