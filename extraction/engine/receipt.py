@@ -33,7 +33,7 @@ from .result import empty_fields
 # (rounded down). Only evidence that was right at least 97 % of the time is given >= 0.9.
 CONFIDENCE = {
     "total/confirmed": 0.95,
-    "total/learned": 0.9,
+    "total/learned": 0.85,
     "total/arithmetic": 0.85,
     "total/label": 0.65,
     "total/plain-label": 0.65,
@@ -50,7 +50,11 @@ CONFIDENCE = {
     "currency/symbol": 0.9,
     "currency/code": 0.9,
     "currency/country": 0.8,
+    "currency/learned": 0.8,
     "currency/weak": 0.5,
+    # Subtotal and tax that add up to the chosen total.
+    "subtotal/adds-up": 0.85,
+    "tax_total/adds-up": 0.85,
 }
 
 CENT = Decimal("0.01")
@@ -145,13 +149,13 @@ def read_receipt(
         for key in ("subtotal", "tax_total"):
             if parts.get(key) is not None:
                 choices[key] = _Choice(
-                    money(parts[key].value), "total/arithmetic", lines[parts[key].line], parts[key].span
+                    money(parts[key].value), f"{key}/adds-up", lines[parts[key].line], parts[key].span
                 )
     hinted = hints.get("currency")
     if cur is not None:
         choices["currency"] = _Choice(cur.code, f"currency/{cur.evidence}")
     elif isinstance(hinted, str) and re.fullmatch(r"[A-Z]{3}", hinted):
-        choices["currency"] = _Choice(hinted, "currency/weak")
+        choices["currency"] = _Choice(hinted, "currency/learned")
     for key, ch in choices.items():
         if ch is None or ch.value in (None, ""):
             continue
@@ -309,8 +313,8 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
         proof = proofs > 0
         if proof and c["evidence"] != "total/largest":
             c["score"] += 4
-            if c["evidence"] != "total/learned":
-                c["evidence"] = "total/confirmed" if proofs >= 2 else "total/arithmetic"
+            learned = c["evidence"] == "total/learned"
+            c["evidence"] = "total/confirmed" if proofs >= 2 or learned else "total/arithmetic"
         other_role = any(
             _close(v, a.value) for k in ("subtotal", "tax", "change", "discount") for a in by_kind.get(k, [])
         )
