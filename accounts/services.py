@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Company, Invitation, Membership, Role
 from core.errors import ValidationFailed
+from core.hooks import Happened, announce
 
 User = get_user_model()
 
@@ -25,9 +26,7 @@ def company_sign_up(*, company_name: str, username: str, email: str, password: s
     user = User.objects.create_user(username=username, email=email, password=password)
     company = Company.objects.create(name=company_name)
     Membership.objects.create(user=user, company=company, role=Role.ADMIN)
-    from bookkeeping.services import dimension_groups_ensure
-
-    dimension_groups_ensure(company=company)
+    announce(Happened.COMPANY_CREATED, company=company)
     return company, user
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from approvals.models import ApprovalWorkflow
 from approvals.services import approval_workflow_save
-from envoice.demo import register
+from core.demo import register
 
 DEMO_WORKFLOW = "Purchase invoices above 5,000.00"
 

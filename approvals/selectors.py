@@ -13,7 +13,10 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from approvals.choices import EXPENSE_REPORT, Decision, RequestStatus, StepRule, StepStatus
 from approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRequestStep, ApprovalWorkflow
+from bookkeeping.models import ScoroUser
 from documents.choices import DocumentStatus, ExpenseReportStatus
+from documents.models import Document, ExpenseReport
+from documents.selectors import document_queryset_for, expense_report_queryset_for
 
 User = get_user_model()
 
@@ -94,7 +97,6 @@ def project_manager_for(*, project) -> User | None:
     """The member whose e-mail is the project's manager's in Scoro (bookkeeping.ScoroUser)."""
     if project is None or not project.manager_scoro_id:
         return None
-    from bookkeeping.models import ScoroUser
 
     scoro_user = ScoroUser.objects.filter(
         company_id=project.company_id, scoro_id=project.manager_scoro_id
@@ -232,8 +234,6 @@ def approval_plan_for_expense_report(*, report) -> ApprovalPlan | None:
 def documents_for_approver(*, membership) -> QuerySet:
     """Documents a member may act on: those they may see, plus those they are asked to approve
     (a project manager with the employee role sees only their own uploads otherwise)."""
-    from documents.models import Document
-    from documents.selectors import document_queryset_for
 
     if membership is None:
         return Document.objects.none()
@@ -245,8 +245,6 @@ def documents_for_approver(*, membership) -> QuerySet:
 
 
 def expense_reports_for_approver(*, membership) -> QuerySet:
-    from documents.models import ExpenseReport
-    from documents.selectors import expense_report_queryset_for
 
     if membership is None:
         return ExpenseReport.objects.none()

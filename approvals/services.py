@@ -26,6 +26,7 @@ from approvals.models import (
 )
 from audit.services import audit_record
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from core.hooks import Happened, announce
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus
 from documents.expense_report_checks import receipts_waiting, waiting_message
 from documents.models import Document, ExpenseReport
@@ -88,7 +89,7 @@ def approval_restart_if_in_progress(*, document, actor) -> bool:
         else:
             _request_create(plan=plan, document=document, actor=actor)
     if becomes_ready:
-        _publish_if_automatic(document)
+        announce(Happened.DOCUMENT_READY, document=document)
     return True
 
 
@@ -139,7 +140,7 @@ def approval_approve(*, request: ApprovalRequest, actor, comment: str = "") -> A
                 _request_finish(request=request, actor=actor)
                 finished = True
     if finished and request.document_id:
-        _publish_if_automatic(request.document)
+        announce(Happened.DOCUMENT_READY, document=request.document)
     return request
 
 
@@ -454,14 +455,8 @@ def _request_finish(*, request: ApprovalRequest, actor) -> None:
             message="Approval complete: expense report confirmed.",
         )
         report_id = report.pk
-        transaction.on_commit(lambda: _publish_report_if_automatic(report_id))
+        transaction.on_commit(lambda: announce(Happened.REPORT_CONFIRMED, report_id=report_id))
     _on_commit_notify("notify_finished", request.pk)
-
-
-def _publish_report_if_automatic(report_id: int) -> None:
-    from publishing.services import publish_expense_report_if_automatic
-
-    publish_expense_report_if_automatic(report=ExpenseReport.objects.get(pk=report_id))
 
 
 def _report_set_status(report: ExpenseReport, status: str, *, actor, verb: str, message: str) -> None:
@@ -497,12 +492,6 @@ def _audit_decision(*, request, step, actor, verb: str, comment: str, extra: dic
             **(extra or {}),
         },
     )
-
-
-def _publish_if_automatic(document) -> None:
-    from publishing.services import publish_if_automatic
-
-    publish_if_automatic(document=Document.objects.get(pk=document.pk))
 
 
 def _on_commit_notify(task_name: str, *args) -> None:

@@ -45,6 +45,7 @@ class AuditVerb(models.TextChoices):
     EXPENSE_REPORT_CHANGED = "expense_report_changed", "Expense report changed"
     ADDED_TO_EXPENSE_REPORT = "added_to_expense_report", "Added to an expense report"
     REMOVED_FROM_EXPENSE_REPORT = "removed_from_expense_report", "Removed from an expense report"
+    WAIT = "wait", "Waiting for receipts"
     CONFIRM = "confirm", "Report confirmed"
     # Publishing
     QUEUE_PUBLISH = "queue_publish", "Queued for publishing"

@@ -1,4 +1,4 @@
-"""Local writes to contacts. A change made here is queued to be sent to Scoro."""
+"""Local writes to contacts. A change made here is announced; scoro_sync queues it to be sent to Scoro."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.models import Company
 from bookkeeping.models import Contact
+from core.hooks import Happened, announce
 
 
 @transaction.atomic
@@ -22,18 +23,5 @@ def contact_save_local(
         contact.push_state = Contact.PushState.PENDING
     contact.save()
     contact_id = contact.pk
-    transaction.on_commit(lambda: _enqueue_push(contact_id))
+    transaction.on_commit(lambda: announce(Happened.CONTACT_CHANGED, contact_id=contact_id))
     return contact
-
-
-def _enqueue_push(contact_id: int) -> None:
-    try:
-        from scoro_sync.tasks import push_contact
-
-        push_contact.delay(contact_id)
-    except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "Could not queue contact %s for Scoro; will retry on sync", contact_id
-        )

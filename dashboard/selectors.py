@@ -8,7 +8,6 @@ couple of short lists, the approvals count and the Scoro API call counts.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,10 +19,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Company
+from approvals.selectors import approval_pending_count
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
 from documents.models import Document
 from scoro_sync.models import ApiCallCount, ScoroConnection
+from scoro_sync.services import scoro_today
 
 # Header fields of the extraction schema (shared/eval) that a person can correct on review.
 EXTRACTED_FIELDS: tuple[str, ...] = (
@@ -119,12 +120,7 @@ def _document_url(pk: int) -> str | None:
 
 
 def _approvals_waiting(*, user, company: Company) -> int | None:
-    try:
-        selectors = importlib.import_module("approvals.selectors")
-    except ImportError:
-        return None
-    count = getattr(selectors, "approval_pending_count", None)
-    return count(user=user, company=company) if count else None
+    return approval_pending_count(user=user, company=company)
 
 
 def _month_start(day: date, months_back: int) -> date:
@@ -224,7 +220,6 @@ def overview_for(*, user, company: Company, today: date | None = None) -> Overvi
     ]
 
     # 4. Scoro: API calls per (UTC) day against the plan's daily limit.
-    from scoro_sync.services import scoro_today
 
     utc_today = scoro_today()
     first_day = utc_today - timedelta(days=API_CALL_DAYS - 1)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 
 from accounts.models import Company
+from core.demo import register
 from documents.choices import DocumentSource, DocumentType
 from documents.intake import text_to_pdf
 from documents.models import Document
-from envoice.demo import register
 
 PAPER_BILL = """Paber ja Pliiats OU
 Reg. no 10293847   VAT EE101928374

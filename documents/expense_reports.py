@@ -19,6 +19,7 @@ from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, Project
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from core.hooks import Happened, announce
 from core.parsing import clean_date
 from core.validation import InputError, parse_id
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
@@ -315,10 +316,8 @@ def expense_report_submit(
     *, report: ExpenseReport, actor, membership: Membership | None = None
 ) -> ExpenseReport:
     """Draft (or rejected) → submitted; receipts without their own project take the report's; then
-    the report goes to approval when a workflow applies. With `membership` (a person acting through
+    the lifecycle sends it to approval when a workflow applies. With `membership` (a person acting through
     a view), only the report's employee or an accountant/admin may submit it."""
-    from approvals.services import approval_start_for_expense_report
-
     with transaction.atomic():
         report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
         _require_may_change(report, membership)
@@ -349,17 +348,18 @@ def expense_report_submit(
             f"{totals['total']:.2f} {totals['currency']}"
             + (f", {totals['reimbursable']:.2f} reimbursable." if totals["reimbursable"] else "."),
         )
-        if not approval_start_for_expense_report(report=report, actor=actor):
-            # Nobody has to approve it: confirmed as a whole once every receipt is read and coded.
-            waiting = receipts_waiting(report)
-            if waiting:
-                audit_record(
-                    target=report, verb="wait", actor=actor, message=f"Waiting: {waiting_message(waiting)}"
-                )
-            else:
-                _confirm(report, actor=actor, message="No approval needed: expense report confirmed.")
+        announce(Happened.REPORT_SUBMITTED, report=report, actor=actor)
     report.refresh_from_db()
     return report
+
+
+def expense_report_confirm_unless_waiting(*, report: ExpenseReport, actor) -> None:
+    """No approval applies: the report is confirmed as a whole once every receipt is read and coded."""
+    waiting = receipts_waiting(report)
+    if waiting:
+        audit_record(target=report, verb="wait", actor=actor, message=f"Waiting: {waiting_message(waiting)}")
+    else:
+        _confirm(report, actor=actor, message="No approval needed: expense report confirmed.")
 
 
 def _confirm(report: ExpenseReport, *, actor, message: str) -> None:
@@ -376,7 +376,7 @@ def _confirm(report: ExpenseReport, *, actor, message: str) -> None:
         message=message,
     )
     report_id = report.pk
-    transaction.on_commit(lambda: _publish_report_if_automatic(report_id))
+    transaction.on_commit(lambda: announce(Happened.REPORT_CONFIRMED, report_id=report_id))
 
 
 def expense_report_confirm(*, report: ExpenseReport, actor) -> ExpenseReport:
@@ -395,9 +395,3 @@ def expense_report_confirm(*, report: ExpenseReport, actor) -> ExpenseReport:
         _confirm(report, actor=actor, message="Every receipt read and coded: expense report confirmed.")
     report.refresh_from_db()
     return report
-
-
-def _publish_report_if_automatic(report_id: int) -> None:
-    from publishing.services import publish_expense_report_if_automatic
-
-    publish_expense_report_if_automatic(report=ExpenseReport.objects.get(pk=report_id))

@@ -22,6 +22,8 @@ from accounts.models import Company
 from accounts.roles import role_can
 from audit.services import audit_record
 from core.errors import ValidationFailed
+from core.hooks import Happened, announce
+from core.queueing import delay_tolerantly
 from documents.choices import DocumentSource, DocumentType
 from documents.intake import IntakeFile, inspect_upload
 from documents.models import Document, ExpenseReport
@@ -185,19 +187,10 @@ def _create_one(
 def enqueue_background_work(document_ids: Iterable[int]) -> None:
     """Queue previews and extraction; tolerate a broker that is down (the sweep retries later)."""
     from documents.tasks import generate_previews
-    from extraction.tasks import extract_document
 
     for document_id in document_ids:
-        for task in (generate_previews, extract_document):
-            try:
-                task.delay(document_id)
-            except Exception as exc:  # kombu OperationalError, redis ConnectionError, ...
-                log.warning(
-                    "Could not queue %s for document %s (%s); the sweep will pick it up.",
-                    task.name,
-                    document_id,
-                    exc,
-                )
+        delay_tolerantly(generate_previews, document_id)
+        announce(Happened.DOCUMENT_RECEIVED, document_id=document_id)
 
 
 def document_requeue_stuck(*, document: Document) -> bool:
@@ -207,13 +200,12 @@ def document_requeue_stuck(*, document: Document) -> bool:
     copies (the tasks are idempotent either way). Raises when the broker is still down.
     """
     from documents.tasks import generate_previews
-    from extraction.tasks import extract_document
 
     key = f"documents:requeued:{document.pk}"
     if not cache.add(key, 1, timeout=settings.ENVOICE_STUCK_AFTER_SECONDS * 5):
         return False
     try:
-        extract_document.delay(document.pk)
+        announce(Happened.DOCUMENT_REQUEUED, document_id=document.pk)
         if not document.pages.exists() and document.page_count:
             generate_previews.delay(document.pk)
     except Exception:

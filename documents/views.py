@@ -38,6 +38,8 @@ from documents.selectors import (
     rejection_for,
     rejections_for,
 )
+from publishing.selectors import publishing_summary_for
+from scoro_sync.models import ScoroConnection
 
 PAGE_SIZE = 50
 OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW, S.REJECTED)
@@ -125,7 +127,6 @@ PUBLISHED_LABELS = {
 def published_column(document, *, site_url: str) -> dict[str, str]:
     """Not published / queued / published / failed, with the reason for hover. The list joins in the
     publish attempts, so this costs no query per row."""
-    from publishing.selectors import publishing_summary_for
 
     summary = publishing_summary_for(document=document, site_url=site_url)
     state = "queued" if summary["status"] == "publishing" else summary["status"]
@@ -166,7 +167,6 @@ def list_row(
 
 
 def _site_url(company) -> str:
-    from scoro_sync.models import ScoroConnection
 
     connection = ScoroConnection.objects.filter(company=company).first()
     return connection.site_url if connection else ""

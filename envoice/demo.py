@@ -6,12 +6,18 @@ Each step is idempotent: `make demo` runs it on every start.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.models import Company, Membership, Role
+from approvals import demo as approvals_demo
+from bookkeeping.models import DimensionGroup
+from bookkeeping.services import dimension_groups_ensure
+from core.demo import steps_of
+from documents import demo as documents_demo
+from rules import demo as rules_demo
+from scoro_sync import demo as scoro_sync_demo
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "envoice-demo"
@@ -39,9 +45,6 @@ def _user(username: str, first: str = "", last: str = ""):
 
 @transaction.atomic
 def create_companies_and_users() -> Company:
-    from bookkeeping.models import DimensionGroup
-    from bookkeeping.services import dimension_groups_ensure
-
     demo, _ = Company.objects.get_or_create(slug="demo", defaults={"name": DEMO_COMPANY})
     other, _ = Company.objects.get_or_create(slug="other", defaults={"name": OTHER_COMPANY})
     for company in (demo, other):
@@ -59,27 +62,14 @@ def create_companies_and_users() -> Company:
     return demo
 
 
-# Later capabilities append their own step: (label, callable taking the demo company).
-STEPS: list[tuple[str, Callable[[Company], None]]] = []
-
-
-def register(label: str):
-    def decorator(func: Callable[[Company], None]):
-        STEPS.append((label, func))
-        return func
-
-    return decorator
+# Each app's demo module registers its steps (core.demo.register); they run in this order.
+DEMO_MODULES = (scoro_sync_demo, approvals_demo, rules_demo, documents_demo)
 
 
 def run() -> Company:
     demo = create_companies_and_users()
-    for module in ("scoro_sync.demo", "approvals.demo", "rules.demo", "documents.demo"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    for label, step in STEPS:
-        log.info("demo: %s", label)
-        step(demo)
+    for module in DEMO_MODULES:
+        for label, step in steps_of(module.__name__):
+            log.info("demo: %s", label)
+            step(demo)
     return demo

@@ -3,13 +3,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from envoice import health
+from scoro_sync.selectors import scoro_health
 
 
 @never_cache
 @require_GET
 def healthz(request):
     """200 only when the database, the broker and a live worker answer."""
-    from scoro_sync.selectors import scoro_health
 
     result = {
         "database": "ok" if health.check_database() else "down",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from bookkeeping.models import Contact
 from core import metrics
+from core.hooks import Happened, announce
 from core.parsing import date_or_none, decimal_or_none
 from core.storage import STORAGE_ERRORS
 from documents.choices import DocumentStatus, DocumentType
@@ -184,22 +185,10 @@ def _store_outcome(document: Document, outcome: dict[str, Any]) -> Document:
             },
         )
         transition(document, "finish_extraction", actor_label="extraction")
-        # Rules code the document as any person would, so they run once it is open for review
-        # (coding refuses documents that are still extracting).
-        _apply_rules(document)
+        # Once it is open for review (coding refuses documents still extracting), the lifecycle
+        # applies the coding rules.
+        announce(Happened.DOCUMENT_EXTRACTED, document=document)
     return document
-
-
-def _apply_rules(document: Document) -> None:
-    from rules.services import rules_apply
-
-    try:
-        with transaction.atomic():
-            rules_apply(document=document, actor=None)
-    except Exception as exc:  # rules are a convenience; the document still reaches review
-        log.exception("Coding rules failed on document %s", document.pk)
-        document.warnings = [*document.warnings, f"Coding rules could not be applied: {exc}"]
-        Document.objects.filter(pk=document.pk).update(warnings=document.warnings)
 
 
 def _denormalise(document: Document, fields: dict) -> None:

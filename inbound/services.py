@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 
 from accounts.models import Company
+from audit.models import AuditEvent
 from documents.choices import DocumentSource
 from documents.intake import IntakeRejected, html_to_text, text_to_pdf
 from documents.services import document_upload
@@ -199,8 +200,6 @@ def _email_or_blank(value: str) -> str:
 def _audit_company(*, company: Company, verb: str, actor, message: str, data: dict) -> None:
     # audit_record() expects a company-owned target; the company itself is its own tenant.
     from django.contrib.contenttypes.models import ContentType
-
-    from audit.models import AuditEvent
 
     AuditEvent.objects.create(
         company=company,

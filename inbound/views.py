@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.services import company_rotate_inbound_address
 from accounts.views_mixins import CompanyRequiredMixin
 from core.errors import ValidationFailed
 from inbound.services import InboundMail, InboundRefused, MailAttachment, inbound_receive
@@ -95,7 +96,6 @@ class InboundRotateView(CompanyRequiredMixin, View):
     required_permission = "settings.manage"
 
     def post(self, request):
-        from accounts.services import company_rotate_inbound_address
         from inbound.services import inbound_address_rotated
 
         old = self.company.inbound_address

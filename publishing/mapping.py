@@ -23,6 +23,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from documents.choices import DocumentType
+
 CENT = Decimal("0.01")
 MARKER_PREFIX = "[Envoice "
 MIXED_PROJECTS = -1
@@ -73,7 +75,6 @@ def comment_text(*, approval_comment: str, po_number: str | None, reference: str
 def missing_for_publishing(document, lines: list | None = None) -> list[str]:
     """What stops `document` from being published: no orphaned costs, so every cost line needs a finance
     account and a project (its own or the header's); a bill also needs a supplier."""
-    from documents.choices import DocumentType
 
     lines = list(document.lines.all()) if lines is None else lines
     missing = []

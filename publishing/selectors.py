@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from documents.choices import DocumentStatus as S
 from publishing.models import PublishAttempt
+from scoro_sync.models import ScoroConnection
 
 A = PublishAttempt.Status
 
@@ -41,7 +42,6 @@ def _attempt_for(obj) -> PublishAttempt | None:
 
 
 def _site_url(company_id: int) -> str:
-    from scoro_sync.models import ScoroConnection
 
     connection = ScoroConnection.objects.filter(company_id=company_id).only("base_url").first()
     return connection.site_url if connection else ""

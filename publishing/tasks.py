@@ -14,6 +14,8 @@ from django.conf import settings
 from accounts.models import Company
 from core import metrics
 from publishing import services
+from scoro_sync.errors import ScoroRateLimited, ScoroUnavailable
+from scoro_sync.models import ScoroConnection
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,6 @@ def publish_sweep() -> int:
 @shared_task
 def publish_reconcile_all() -> int:
     """Daily: compare every connected company's published documents with Scoro and flag drift."""
-    from scoro_sync.models import ScoroConnection
 
     companies = Company.objects.filter(
         pk__in=ScoroConnection.objects.filter(state=ScoroConnection.State.CONNECTED).values("company_id")
@@ -52,7 +53,6 @@ def publish_reconcile_all() -> int:
 
 @shared_task(bind=True, max_retries=3, acks_late=True)
 def publish_reconcile(self, company_id: int) -> dict:
-    from scoro_sync.errors import ScoroRateLimited, ScoroUnavailable
 
     company = Company.objects.get(pk=company_id)
     try:

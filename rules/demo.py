@@ -6,7 +6,7 @@ import logging
 
 from accounts.models import Company
 from bookkeeping.models import FinanceAccount, Project
-from envoice.demo import register
+from core.demo import register
 from rules.models import Rule
 from rules.services import rule_save
 

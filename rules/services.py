@@ -17,12 +17,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Membership
 from accounts.roles import role_can
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.errors import ApplicationError, ValidationFailed
 from core.validation import AMOUNT, MAX_ID, MAX_POSITIVE_INT, InputError, parse_decimal, parse_id
 from documents.choices import DocumentStatus, DocumentType
+from documents.coding import document_record, document_update
 from documents.models import Document
 from rules.models import Rule
 
@@ -185,7 +187,6 @@ def _dimensions(company, values) -> list[Dimension]:
 
 
 def _member(company, value: Any):
-    from accounts.models import Membership
 
     if value in (None, ""):
         return None
@@ -379,7 +380,6 @@ def active_rules(company) -> QuerySet[Rule]:
 
 def rules_apply(*, document: Document, actor=None) -> list[Rule]:
     """Apply the company's rules to a freshly extracted document; returns the rules applied."""
-    from documents.coding import document_record, document_update
 
     document = Document.objects.select_related("supplier").get(pk=document.pk)
     applied: list[Rule] = []

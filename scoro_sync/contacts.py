@@ -19,8 +19,11 @@ from accounts.models import Company
 from audit.services import audit_record
 from bookkeeping.models import Contact
 from core.errors import InvalidTransition, ValidationFailed
+from core.hooks import Happened, answers
+from core.queueing import delay_tolerantly
 from scoro_sync.client import ScoroClient
 from scoro_sync.errors import ScoroNotFound, ScoroValidationError
+from scoro_sync.tasks import push_contact
 
 logger = logging.getLogger(__name__)
 
@@ -406,8 +409,13 @@ def contact_conflict_resolve(*, contact: Contact, keep: str, actor) -> Contact:
         data={"keep": keep},
     )  # fmt: skip
     if keep == "mine":
-        from bookkeeping.contacts import _enqueue_push
-
         contact_id = contact.pk
-        transaction.on_commit(lambda: _enqueue_push(contact_id))
+        transaction.on_commit(lambda: contact_changed(contact_id=contact_id))
     return contact
+
+
+@answers(Happened.CONTACT_CHANGED)
+def contact_changed(*, contact_id: int) -> None:
+    """A contact changed here: queue sending it to Scoro (with the broker down, the next sync sends it)."""
+    if not delay_tolerantly(push_contact, contact_id):
+        logger.warning("Could not queue contact %s for Scoro; will retry on sync", contact_id)

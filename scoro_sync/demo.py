@@ -8,8 +8,8 @@ import logging
 from django.conf import settings
 
 from accounts.models import Company
+from core.demo import register
 from core.errors import ApplicationError
-from envoice.demo import register
 from scoro_sync.errors import ScoroError
 from scoro_sync.models import SyncRun
 

@@ -7,6 +7,7 @@ from approvals import selectors
 from approvals.choices import StepStatus
 from approvals.forms import ForwardForm
 from audit.selectors import audit_trail_for
+from documents.choices import DocumentStatus, ExpenseReportStatus
 from documents.expense_report_checks import expense_report_totals, receipt_checks
 
 register = template.Library()
@@ -71,7 +72,6 @@ def approval_history(subject):
 
 @register.filter
 def state_label(value: str) -> str:
-    from documents.choices import DocumentStatus, ExpenseReportStatus
 
     for choices in (DocumentStatus, ExpenseReportStatus):
         if value in choices.values:

@@ -11,11 +11,13 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.selectors import approval_summary_for
 from documents.api.review_serializers import DocumentDetailSerializer, DocumentPatchSerializer
 from documents.coding import document_delete, document_record, document_update, recording_problems
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems, review_duplicates, source_label
 from documents.selectors import document_queryset_for, rejection_for
+from publishing.selectors import publishing_summary_for
 
 
 def _ref(obj) -> dict[str, Any] | None:
@@ -31,8 +33,6 @@ def file_url(document: Document) -> str:
 
 def document_detail_data(document: Document) -> dict[str, Any]:
     """The detail shape of shared/API.md: ids in the same shape PATCH takes, plus labels to show."""
-    from approvals.selectors import approval_summary_for
-    from publishing.selectors import publishing_summary_for
 
     lines = list(
         document.lines.select_related("product", "project", "finance_account", "tax_rate", "dimension")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from audit.services import audit_record
+from bookkeeping.contacts import contact_save_local
 from core.errors import InvalidTransition, ValidationFailed
 from core.storage import STORAGE_ERRORS
 from documents.coding.recording import document_record
@@ -108,7 +109,6 @@ def document_supplier_create(
 ) -> Document:
     """Create a new supplier contact from the review form (it is queued to be pushed to Scoro) and
     code the document with it."""
-    from bookkeeping.contacts import contact_save_local
 
     name = (data.get("name") or "").strip()
     if not name:

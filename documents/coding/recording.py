@@ -5,17 +5,16 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
 from core.errors import InvalidTransition, ValidationFailed
+from core.hooks import Happened, announce
+from documents.choices import DocumentStatus as S
 from documents.coding.values import RECORDABLE_STATUSES
 from documents.models import Document
 from documents.readiness import recording_problems
-from documents.state import transition
+from scoro_sync.models import ScoroConnection
 
 
 def recording_required_for(company) -> bool:
-    from scoro_sync.models import ScoroConnection
-
     value = (
         ScoroConnection.objects.filter(company=company).values_list("recording_required", flat=True).first()
     )
@@ -23,14 +22,12 @@ def recording_required_for(company) -> bool:
 
 
 def document_record(*, document: Document, actor) -> Document:
-    """Finalize a coded document: → in approval when a workflow applies, else → ready.
+    """Finalize a coded document; the lifecycle sends it to approval when a workflow applies, else
+    makes it ready (and publishes it when automatic publishing applies).
 
     With "Recording required" off in the Scoro settings, the same action submits the document
     without recording it (only the supplier and reconciling totals are required then).
     """
-    from approvals.services import approval_start_if_required
-    from publishing.services import publish_if_automatic
-
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status not in RECORDABLE_STATUSES:
@@ -46,21 +43,8 @@ def document_record(*, document: Document, actor) -> Document:
             document.recorded_at = timezone.now()
             document.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
             document.save(update_fields=["recorded_at", "recorded_by", "updated_at"])
-        if approval_start_if_required(document=document, actor=actor):
-            audit_record(
-                target=document,
-                verb="record" if recording else "submit",
-                actor=actor,
-                message="Recorded and sent to approval." if recording else "Submitted to approval.",
-            )
-            document.refresh_from_db()
-            return document
-        transition(
-            document,
-            "record" if recording else "submit",
-            actor=actor,
-            message="Recorded." if recording else "Submitted without recording.",
-        )
-    publish_if_automatic(document=document)
+        reached = announce(Happened.DOCUMENT_RECORDED, document=document, actor=actor, recorded=recording)
+    if reached == S.READY:
+        announce(Happened.DOCUMENT_READY, document=document)
     document.refresh_from_db()
     return document

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.models import Membership
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.errors import InvalidTransition, StaleVersion, ValidationFailed
+from core.hooks import Happened, announce
 from core.parsing import clean_date
 from core.validation import AMOUNT, PERCENT, PRICE, QUANTITY, InputError, parse_decimal, parse_id
 from documents.choices import DocumentStatus as S
@@ -211,8 +213,6 @@ def document_update(
     the coding (a person, or a rule/suggestion as {"kind", "label", ...}). With `expected_version`,
     a document changed by someone else since is refused (StaleVersion).
     """
-    from extraction.services import learn_from_correction
-
     _check_shape(data)
     document = Document.objects.select_for_update().get(pk=document.pk)
     check_version(document, expected_version)
@@ -308,13 +308,11 @@ def document_update(
             "version": document.version,
         },
     )
-    if source == USER_SOURCE:
-        for name, (_old, value) in changes.fields.items():
-            learn_from_correction(document=document, field=name, value=value, actor=actor)
-    if (changes.coding or changes.versioned) and document.status == S.IN_APPROVAL:
-        from approvals.services import approval_restart_if_in_progress
-
-        approval_restart_if_in_progress(document=document, actor=actor)
+    if source == USER_SOURCE and changes.fields:
+        fields = {name: value for name, (_old, value) in changes.fields.items()}
+        announce(Happened.FIELDS_CORRECTED, document=document, fields=fields, actor=actor)
+    if changes.coding or changes.versioned:
+        announce(Happened.CODING_CHANGED, document=document, actor=actor)
     return document
 
 
@@ -360,7 +358,6 @@ def _line_update(*, document: Document, data: dict[str, Any], changes: _Changes,
 
 
 def _assign(*, document: Document, user_id: Any) -> None:
-    from accounts.models import Membership
 
     if user_id in (None, ""):
         document.assigned_to = None

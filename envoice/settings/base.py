@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "publishing",
     "dashboard",
     "inbound",
+    "lifecycle",
     "monitoring",
     "envoice",
 ]

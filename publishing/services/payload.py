@@ -6,20 +6,20 @@ from typing import Any
 
 from django.db import transaction
 
-from audit.services import audit_record
+from approvals.selectors import approval_comment_for
 from bookkeeping.models import Contact, ScoroUser
 from documents.choices import DocumentType
 from documents.models import Document, ExpenseReport
 from publishing import mapping
 from publishing.models import PublishAttempt
-from publishing.services.base import WORKER, PublishBlocked, report_receipts
+from publishing.services.base import PublishBlocked, report_receipts
 from scoro_sync.client import ScoroClient
+from scoro_sync.contacts import contact_push
 from scoro_sync.models import ScoroConnection
 
 
 # --------------------------------------------------------------------------------------------- payload
 def _approval_comment(document: Document) -> str:
-    from approvals.selectors import approval_comment_for
 
     return approval_comment_for(document=document)
 
@@ -125,7 +125,6 @@ def build_payload(
 
 
 # --------------------------------------------------------------------------------------------- supplier
-CONTACT_LOOKUP_FIELDS = (("vat_no", "vatno"), ("reg_no", "id_code"))
 
 
 def _supplier_scoro_id(contact: Contact | None, *, client: ScoroClient | None) -> int | None:
@@ -148,38 +147,7 @@ def _supplier_scoro_id(contact: Contact | None, *, client: ScoroClient | None) -
 
 
 def _push_contact(contact: Contact, *, client: ScoroClient) -> Contact:
-    try:
-        from scoro_sync.contacts import contact_push
-    except ImportError:  # the two-way contact sync is not installed: a minimal create-with-lookup
-        return _create_contact_minimal(contact, client=client)
     if contact.push_state not in (Contact.PushState.PENDING, Contact.PushState.FAILED):
         contact.push_state = Contact.PushState.PENDING
         contact.save(update_fields=["push_state", "updated_at"])
     return contact_push(contact=contact, client=client)
-
-
-def _create_contact_minimal(contact: Contact, *, client: ScoroClient) -> Contact:
-    def lookup() -> dict[str, Any] | None:
-        for ours, theirs in CONTACT_LOOKUP_FIELDS:
-            value = getattr(contact, ours)
-            if value:
-                for row in client.list("contacts", filter={theirs: value}, per_page=25):
-                    if (row.get(theirs) or "").upper() == value.upper() and not row.get("is_deleted"):
-                        return row
-        return None
-
-    found = lookup()
-    data = {"contact_type": contact.contact_type or "company", "name": contact.name, "is_supplier": 1}
-    for ours, theirs in (*CONTACT_LOOKUP_FIELDS, ("lastname", "lastname"), ("iban", "bankaccount")):
-        if getattr(contact, ours):
-            data[theirs] = getattr(contact, ours)
-    saved = found or client.create("contacts", data, lookup=lookup)
-    contact.scoro_id = int(saved["contact_id"])
-    contact.save(update_fields=["scoro_id", "updated_at"])
-    audit_record(
-        target=contact,
-        verb="contact.created_in_scoro",
-        actor_label=WORKER,
-        message=f"Scoro contact {contact.scoro_id}",
-    )
-    return contact

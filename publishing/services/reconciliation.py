@@ -10,6 +10,7 @@ from audit.services import audit_record
 from publishing import mapping
 from publishing.models import PublishAttempt
 from publishing.services.base import A
+from scoro_sync.services import scoro_client_for
 
 
 # --------------------------------------------------------------------------------------------- reconciliation
@@ -19,7 +20,6 @@ def reconcile_published(*, company) -> dict[str, int]:
     Cheap: one paged list per module of what changed since the last check (deleted ones included), and a
     `view` only for documents whose modified_date moved, to compare their lines.
     """
-    from scoro_sync.services import scoro_client_for
 
     counts = {"checked": 0, "drifted": 0, "calls": 0}
     published = list(

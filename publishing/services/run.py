@@ -45,6 +45,7 @@ from scoro_sync.errors import (
     ScoroRateLimited,
     ScoroUnavailable,
 )
+from scoro_sync.services import scoro_client_for
 
 
 # --------------------------------------------------------------------------------------------- the lease
@@ -171,8 +172,6 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
             attempt.document, "start_publish", actor_label=WORKER, data={"reference": attempt.reference}
         )
     try:
-        from scoro_sync.services import scoro_client_for
-
         client = scoro_client_for(
             company=attempt.company,
             observer=on_call,
