@@ -47,6 +47,7 @@ class AuditVerb(models.TextChoices):
     REMOVED_FROM_EXPENSE_REPORT = "removed_from_expense_report", "Removed from an expense report"
     WAIT = "wait", "Waiting for receipts"
     CONFIRM = "confirm", "Report confirmed"
+    WITHDRAW = "withdraw", "Report withdrawn"
     # Publishing
     QUEUE_PUBLISH = "queue_publish", "Queued for publishing"
     START_PUBLISH = "start_publish", "Publishing started"
