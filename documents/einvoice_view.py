@@ -67,6 +67,10 @@ def embedded_files_for(document: Document) -> list[EmbeddedFile]:
     return einvoice_reading_for(document).files
 
 
-def embedded_file(document: Document, key: str) -> EmbeddedFile | None:
-    """One offered (not refused) embedded file by its key."""
-    return next((f for f in embedded_files_for(document) if f.key == key and f.content is not None), None)
+def embedded_file(document: Document, number: int) -> EmbeddedFile | None:
+    """The `number`-th embedded file (1-based, in the order listed), when it is offered (not refused)."""
+    files = einvoice_reading_for(document).files
+    if not 1 <= number <= len(files):
+        return None
+    found = files[number - 1]
+    return found if found.content is not None else None

@@ -33,7 +33,7 @@ urlpatterns = [
     path("<int:pk>/original/", views_review.DocumentOriginalInlineView.as_view(), name="original_inline"),
     path("<int:pk>/einvoice/", views_einvoice.DocumentEInvoiceView.as_view(), name="einvoice"),
     path(
-        "<int:pk>/embedded/<str:key>/",
+        "<int:pk>/embedded/<int:number>/",
         views_einvoice.DocumentEmbeddedFileView.as_view(),
         name="embedded_file",
     ),

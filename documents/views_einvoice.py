@@ -31,9 +31,9 @@ class DocumentEInvoiceView(CompanyRequiredMixin, View):
 class DocumentEmbeddedFileView(CompanyRequiredMixin, View):
     """A supporting file embedded in the e-invoice, always as a download (never rendered by the browser)."""
 
-    def get(self, request, pk: int, key: str):
+    def get(self, request, pk: int, number: int):
         document = _document(request, pk)
-        found = embedded_file(document, key)
+        found = embedded_file(document, number)
         if found is None:
             raise Http404
         response = HttpResponse(found.content, content_type=found.content_type)

@@ -53,10 +53,6 @@ class EmbeddedFile:
     refused: str = ""  # why the file is not offered; "" when it is
     content: bytes | None = None
 
-    @property
-    def key(self) -> str:
-        return self.sha256[:32]
-
 
 def sniff(content: bytes, declared: str = "", name: str = "") -> str:
     """The allowed type these bytes really are, or "" if they are none of them."""
