@@ -2,7 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from accounts.roles import role_can
+from accounts.roles import denial_message, role_can
 
 
 class CompanyRequiredMixin(LoginRequiredMixin):
@@ -16,7 +16,7 @@ class CompanyRequiredMixin(LoginRequiredMixin):
         if request.membership is None:
             return redirect("accounts:signup_company")
         if self.required_permission and not role_can(request.membership.role, self.required_permission):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(denial_message(request.membership.role, self.required_permission))
         self.company = request.company
         return super().dispatch(request, *args, **kwargs)
 

@@ -27,6 +27,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.production")
 # Production settings (DEBUG off) without collected static files or a real secret.
 os.environ.setdefault("ENVOICE_MANIFEST_STATIC", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
+# Production refuses to start on the demo's secrets (envoice/checks.py); benchmark-only ones.
+os.environ.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", "benchmark-only-signing-key")
+os.environ.setdefault("ENVOICE_FIELD_ENCRYPTION_KEYS", "0" * 43 + "=")
 
 import django  # noqa: E402
 

@@ -82,6 +82,9 @@ class RssSampler(threading.Thread):
 def _setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.production")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret")
+    # Production refuses to start on the demo's secrets (envoice/checks.py); benchmark-only ones.
+    os.environ.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", "benchmark-only-signing-key")
+    os.environ.setdefault("ENVOICE_FIELD_ENCRYPTION_KEYS", "0" * 43 + "=")
     import django
 
     django.setup()

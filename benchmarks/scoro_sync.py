@@ -24,6 +24,9 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.production")
 os.environ.setdefault("ENVOICE_MANIFEST_STATIC", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
+# Production refuses to start on the demo's secrets (envoice/checks.py); benchmark-only ones.
+os.environ.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", "benchmark-only-signing-key")
+os.environ.setdefault("ENVOICE_FIELD_ENCRYPTION_KEYS", "0" * 43 + "=")
 
 import django  # noqa: E402
 

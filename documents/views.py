@@ -16,7 +16,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from accounts.roles import role_can
+from accounts.roles import denial_message, role_can
 from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Project
@@ -312,7 +312,7 @@ class DocumentBulkView(CompanyRequiredMixin, View):
         needed = {"record": "documents.record", "delete": "documents.delete"}.get(action, "documents.code")
         back = safe_next_url(request, "documents:inbox")
         if not role_can(request.membership.role, needed):
-            messages.error(request, "Your role does not allow this.")
+            messages.error(request, denial_message(request.membership.role, needed))
             return redirect(back)
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
         if not ids:

@@ -1,10 +1,17 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from envoice.views import healthz
+from envoice.views import api_docs, healthz
 from monitoring.views import metrics
+
+SWAGGER_CSP = {
+    "script-src": ["'unsafe-inline'", "https://cdn.jsdelivr.net"],
+    "style-src": ["https://cdn.jsdelivr.net"],
+    "img-src": ["https://cdn.jsdelivr.net"],
+}
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="documents:inbox", permanent=False)),
@@ -19,6 +26,16 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("publishing/", include("publishing.urls")),
     path("api/v1/", include("envoice.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", api_docs(SpectacularAPIView.as_view()), name="schema"),
+    # Swagger UI is drf-spectacular's page: its own inline start-up script and the CDN it loads from.
+    path(
+        "api/docs/",
+        api_docs(csp_update(SWAGGER_CSP)(SpectacularSwaggerView.as_view(url_name="schema"))),
+        name="api-docs",
+    ),
 ]
+
+handler400 = "envoice.views.bad_request"
+handler403 = "envoice.views.permission_denied"
+handler404 = "envoice.views.page_not_found"
+handler500 = "envoice.views.server_error"

@@ -108,8 +108,10 @@ def main() -> int:
     sandbox_port = int(os.environ.get("SANDBOX_PORT", "8765"))
     env = {
         **os.environ,
-        # DEBUG on, plain-HTTP cookies, a development secret key unless DJANGO_* say otherwise.
+        # DEBUG off (the product's own error pages; DJANGO_DEBUG=1 for a developer's debug pages),
+        # plain-HTTP cookies, a development secret key unless DJANGO_* say otherwise.
         "DJANGO_SETTINGS_MODULE": "envoice.settings.local",
+        "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "0"),
         "ENVOICE_SITE_URL": f"http://127.0.0.1:{port}",
         "SCORO_SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}",
         "PYTHONUNBUFFERED": "1",

@@ -1,6 +1,6 @@
 from rest_framework.permissions import BasePermission
 
-from accounts.roles import role_can
+from accounts.roles import denial_message, role_can
 from accounts.selectors import membership_get
 
 
@@ -30,23 +30,34 @@ class IsCompanyMember(BasePermission):
             return False
         resolve_company(request)
         if request.membership is None:
+            self.message = (
+                "You are not a member of the company the X-Company header names."
+                if request.headers.get("X-Company") is not None
+                else "You are not a member of any company yet; ask an admin to invite you."
+            )
             return False
         required = getattr(view, "required_permissions", {}).get(
             getattr(view, "action", None) or request.method
         )
         if required is None:
             required = getattr(view, "required_permission", None)
-        return required is None or role_can(request.membership.role, required)
+        if required is None or role_can(request.membership.role, required):
+            return True
+        self.message = denial_message(request.membership.role, required)
+        return False
 
 
 def requires(permission: str):
     """Permission class factory for a single role permission (admin-only routes etc.)."""
 
     class _Requires(IsCompanyMember):
-        message = "Your role does not allow this."
-
         def has_permission(self, request, view) -> bool:
-            return super().has_permission(request, view) and role_can(request.membership.role, permission)
+            if not super().has_permission(request, view):
+                return False
+            if role_can(request.membership.role, permission):
+                return True
+            self.message = denial_message(request.membership.role, permission)
+            return False
 
     _Requires.__name__ = f"Requires_{permission.replace('.', '_')}"
     return _Requires

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -25,10 +25,8 @@ def _ref(obj) -> dict[str, Any] | None:
 
 
 def file_url(document: Document) -> str:
-    try:
-        return reverse("documents:file", args=[document.pk])
-    except NoReverseMatch:
-        return f"/documents/{document.pk}/file/"
+    """The API route that serves the original bytes (the browser's own view frames PDFs and images)."""
+    return reverse("api-document-file", args=[document.pk])
 
 
 def document_detail_data(document: Document) -> dict[str, Any]:

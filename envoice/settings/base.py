@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "anymail",
     "axes",
+    "csp",
     "accounts",
     "audit",
     "bookkeeping",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.ActiveCompanyMiddleware",
     # Last: answers 429 for a log-in refused because its account or address is locked out.
@@ -209,6 +211,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Pages are never framed; the one view the review screen frames (a document's own PDF) opts in
 # with @xframe_options_sameorigin.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts only from our own static files (no
+# inline script or on…= handlers; static/js/forms.js does confirm and auto-submit), so injected markup
+# cannot run. Inline style attributes stay allowed (htmx adds its indicator style too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "blob:"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Fernet key(s) that encrypt the Scoro API key at rest; the first one encrypts, all decrypt.
@@ -333,6 +353,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": env("ENVOICE_LOGIN_RATE", default="10/min")},
     "NUM_PROXIES": ENVOICE_TRUSTED_PROXY_COUNT,
 }
+# /api/schema/ and /api/docs/ for logged-in users only (production.py turns it on).
+ENVOICE_API_DOCS_REQUIRE_LOGIN = env.bool("ENVOICE_API_DOCS_REQUIRE_LOGIN", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Envoice API",
     "DESCRIPTION": "Intake, review, approval and publishing of bills and receipts to Scoro.",

@@ -1,13 +1,16 @@
 """Settings for a developer machine and `make demo` (the default of manage.py and Celery).
 
-Plain HTTP on 127.0.0.1, DEBUG on, a development secret key unless one is set.
+Plain HTTP on 127.0.0.1, DEBUG off unless DJANGO_DEBUG=1, a development secret key unless one is set.
 """
 
 from .base import *  # noqa: F403
 from .base import ANYMAIL, DEMO_MAILGUN_SIGNING_KEY, env, logging_settings
 
 # GENERAL
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for (DJANGO_DEBUG=1): debug pages show settings and paths to whoever hits an error.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# runserver serves no static files without DEBUG; WhiteNoise serves them from the apps' folders.
+WHITENOISE_USE_FINDERS = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key")
 
 # LOGGING: plain lines on a developer's console

@@ -14,6 +14,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 # No demo secrets: a missing or demo inbound-mail key, missing encryption keys or 'testserver' in
 # ALLOWED_HOSTS stop the process (envoice/checks.py; `check --deploy` lists them).
 ENVOICE_REFUSE_DEMO_SECRETS = True
+ENVOICE_API_DOCS_REQUIRE_LOGIN = env.bool("ENVOICE_API_DOCS_REQUIRE_LOGIN", default=True)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)

@@ -48,6 +48,9 @@ def production_settings() -> dict:
             "DJANGO_SECRET_KEY": "production-like-secret-key-" + "x" * 40,
             "DJANGO_ALLOWED_HOSTS": "envoice.example.com",
             "DJANGO_READ_DOT_ENV_FILE": "false",
+            # Without these production refuses to start (envoice/checks.py).
+            "MAILGUN_WEBHOOK_SIGNING_KEY": "a-real-mailgun-webhook-signing-key",
+            "ENVOICE_FIELD_ENCRYPTION_KEYS": "0" * 43 + "=",
         }
     )
     result = subprocess.run(
