@@ -63,6 +63,8 @@ class Reading:
         self.fields = empty_fields()
         self.strength: dict[str, tuple[str, float]] = {}  # field -> (how, raw score)
         self.prov: dict[str, dict[str, Any]] = {}
+        # Every candidate considered per field, for the ranking experiment (scripts/train_field_ranker.py).
+        self.candidates: dict[str, list[Candidate]] = {}
 
     def put(self, name: str, value: Any, how: str, raw: float, line: int | None = None, span=(0, 0)) -> None:
         if value in (None, "", []):
@@ -114,12 +116,14 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
         doc, "invoice_number", hint_labels(hints, "invoice_number_label") + lx.INVOICE_NUMBER, parse_id
     )
     inv = _learned(doc, hints, "invoice_number", [c for c in inv if not _is_other_number(doc, c)], parse_id)
+    r.candidates["invoice_number"] = inv
     top_inv, margin = best(inv, key=lambda v: re.sub(r"\s", "", v))
     r.put_candidate(top_inv, margin)
     po = label_candidates(doc, "po_number", hint_labels(hints, "po_number_label") + lx.PO_NUMBER, parse_id)
     po = _learned(
         doc, hints, "po_number", [c for c in po if not (top_inv and c.value == top_inv.value)], parse_id
     )
+    r.candidates["po_number"] = po
     r.put_candidate(*best(po))
 
     # --- dates: the issue date is often on the number's line ("Nr. 471102 vom 05.06.2025")
@@ -136,6 +140,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     for c in issue:
         if c.line in number_lines:
             c.score += 5
+    r.candidates["issue_date"] = issue
     top_issue, margin = best(issue)
     r.put_candidate(top_issue, margin)
     if top_issue is None:
@@ -152,6 +157,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     due = _learned(doc, hints, "due_date", due, date_parser)
     if r.fields["issue_date"]:
         due = [c for c in due if c.value >= r.fields["issue_date"]]
+    r.candidates["due_date"] = due
     r.put_candidate(*best(due))
 
     # --- party identifiers: the seller's, not the buyer's
