@@ -21,11 +21,19 @@ earlier corrections for the same supplier:
 * ``invoice_number_label`` (str or list of str): the label printed before the invoice number on
   this supplier's documents, e.g. ``"Bill no"``. Tried before the built-in labels.
 * ``issue_date_label`` (str or list of str): the label before the issue date, e.g. ``"Billed on"``.
-* ``due_date_label``, ``total_label``, ``po_number_label`` (str or list of str): same idea.
+* ``due_date_label``, ``total_label``, ``subtotal_label``, ``tax_total_label``,
+  ``po_number_label`` (str or list of str): same idea.
+* ``<field>_where`` (``[page, x, y]``, x and y relative to the page size): where the supplier
+  prints the field; a candidate there wins, and with no label the value printed there is read.
+  Learned from the page by ``extraction.engine.learning.hints_from_correction``.
 * ``date_order`` (``"DMY"`` or ``"MDY"``): how to read ambiguous numeric dates such as 03/04/2024.
-  Defaults to ``"DMY"``.
+  Defaults to what the document's unambiguous dates say, else ``"DMY"``.
 * ``currency`` (ISO code): used when the document itself names no currency.
-* ``supplier_name`` (str): used when no supplier name is found on the document.
+* ``supplier_name`` (str): the corrected name; used when it is printed on the document (or when
+  no supplier name is found at all).
+
+Text-layer PDFs are read by ``fields.read_invoice`` (layout, lexicon, candidates, totals, tables);
+each confidence is calibrated from its evidence (``ExtractionResult.evidence``, ``calibration``).
 """
 
 from __future__ import annotations

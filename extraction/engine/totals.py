@@ -76,6 +76,7 @@ def amounts(doc: Doc) -> list[Amount]:
             if re.search(r"[A-Za-zÀ-ž]{2}", left_words):
                 out.append(Amount(v, i, (s, e), left.strip(), True))
                 continue
+
             if decimals == 1:
                 continue
             header = _header_above(doc, i, s, e)
@@ -161,6 +162,13 @@ def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = Non
     tax_rows = tax_breakdown(doc)
     rows_tax = sum((r[2] for r in tax_rows), Decimal(0)) if tax_rows else None
     rows_base = sum((r[1] for r in tax_rows), Decimal(0)) if tax_rows else None
+    if rows_tax is not None and not any(abs(a.value) == rows_tax for _, a in classes["tax"]):
+        # "MwSt. 19 %  357,14  67,86" under an "Amount" header: the row's arithmetic names the VAT.
+        last = tax_rows[-1][3]
+        span = next(
+            ((s, e) for s, e, v, _ in _money_tokens(doc.lines[last].text) if abs(v) == rows_tax), (0, 0)
+        )
+        classes["tax"].append((7.0 + 2.0 * last / n, Amount(rows_tax, last, span, "VAT rows", False)))
 
     max_gross = max((a.value for _, a in classes["gross"]), default=None)
     best: tuple[float, Amount | None, Amount | None, Amount | None, bool] = (0.0, None, None, None, False)
