@@ -38,7 +38,7 @@ INVOICE = [
 
 
 def test_totals_agree_with_the_vat_rows_and_the_lines():
-    fields, conf, prov = extract_fields(_doc(INVOICE))
+    fields, _conf, prov = extract_fields(_doc(INVOICE))
     assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("357.14", "67.86", "425.00")
     assert fields["tax_lines"] == [{"rate": "19.00", "base": "357.14", "amount": "67.86"}]
     assert [(it["description"], it["total"]) for it in fields["lines"]] == [
