@@ -10,8 +10,8 @@ Prints, for the eval set's receipt images (categories scan and photo_receipt):
 * calibration: for each kind of evidence (``provenance[field]["evidence"]``) its precision on each
   half, beside the confidence the engine gives it (``receipt.CONFIDENCE``), and the share of fields
   shown at >= 0.9 that are right;
-* learning from corrections: for every shop with several receipts, the first is corrected (each
-  wrong field set to its label and turned into hints the way the product learns them:
+* learning from corrections: for every shop with several receipts, the first receipt that came out
+  wrong is corrected (each wrong field set to its label and turned into hints the way the product learns them:
   ``learning.hints_from_correction`` on the receipt's OCR page, the shop's name as
   ``supplier_name``); the shop's other receipts are read again with those hints when the product
   would find them (the same name read, or the learned name printed at the top) and scored before
@@ -42,6 +42,7 @@ CATEGORIES = ("scan", "photo_receipt")
 FIELDS = ("supplier_name", "issue_date", "total", "subtotal", "tax_total", "currency")
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 SHOWN = 0.9  # the review screen's line: fields at or above it are shown as confident
+LEARNED_FIELDS = ("supplier_name", "issue_date", "total")
 
 
 def _receipts(eval_dir: Path, limit: int) -> list[tuple[Path, dict]]:
@@ -136,13 +137,20 @@ def _learning(scorer, receipts: list[tuple[Path, dict]], readings: dict[str, dic
     before, after = [], []
     taught = found = 0
     for _key, items in sorted(shops.items()):
-        (first, first_label), others = items[0], items[1:]
+        # A person corrects the first of the shop's receipts that came out wrong (none: nothing to teach).
+        wrong = [
+            k
+            for k, (p, lab) in enumerate(items)
+            if any(_judge(scorer, lab, f, readings[p.name]["fields"].get(f)) is False for f in LEARNED_FIELDS)
+        ]
+        k = wrong[0] if wrong else 0
+        (first, first_label), others = items[k], items[:k] + items[k + 1 :]
         reading = readings[first.name]
         want = first_label["fields"]
         name = want["supplier_name"]
         hints: dict = {}
         page = None
-        for field in ("supplier_name", "issue_date", "total"):
+        for field in LEARNED_FIELDS:
             if want.get(field) is None or _judge(scorer, first_label, field, reading["fields"].get(field)):
                 continue
             if field == "supplier_name":
@@ -177,12 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("eval_dir", nargs="?", type=Path, default=REPO.parent / "shared" / "eval" / "dev")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--no-learning", action="store_true")
+    ap.add_argument("--learning-only", action="store_true", help="only the shops with several receipts")
     a = ap.parse_args(argv)
     if not a.eval_dir.is_dir():
         print(f"eval folder {a.eval_dir} not found", file=sys.stderr)
         return 2
     scorer = load_scorer(a.eval_dir)
     receipts = _receipts(a.eval_dir, a.limit)
+    if a.learning_only:
+        counts: dict[str, int] = defaultdict(int)
+        for _p, lab in receipts:
+            counts[scorer.name_key(lab["fields"].get("supplier_name"))] += 1
+        receipts = [
+            (p, lab) for p, lab in receipts if counts[scorer.name_key(lab["fields"].get("supplier_name"))] > 1
+        ]
+        readings = {p.name: _read(p) for p, _lab in receipts}
+        _learning(scorer, receipts, readings)
+        return 0
     readings = {p.name: _read(p) for p, _lab in receipts}
     scans = [(lab, readings[p.name]) for p, lab in receipts if lab["category"] == "scan"]
     photos = [(lab, readings[p.name]) for p, lab in receipts if lab["category"] == "photo_receipt"]
