@@ -80,7 +80,9 @@ class RssSampler(threading.Thread):
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.production")
+    # Local settings with DEBUG off: production refuses to start on the demo secrets a throwaway run has.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envoice.settings.local")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret")
     # Production refuses to start on the demo's secrets (envoice/checks.py); benchmark-only ones.
     os.environ.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", "benchmark-only-signing-key")

@@ -161,6 +161,37 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _footprint(ids: list[int]) -> tuple[float, float]:
+    """Bytes per document: its rows in PostgreSQL (document, lines, extraction runs, audit events; without
+    indexes) and its original in storage."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from audit.models import AuditEvent
+    from documents.models import Document, DocumentLine
+    from extraction.models import ExtractionRun
+
+    tables = [
+        (Document._meta.db_table, "id"),
+        (DocumentLine._meta.db_table, "document_id"),
+        (ExtractionRun._meta.db_table, "document_id"),
+    ]
+    total = 0
+    with connection.cursor() as cursor:
+        for table, column in tables:
+            cursor.execute(f"SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {table} t WHERE {column} = ANY(%s)",
+                           [ids])  # fmt: skip
+            total += cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {AuditEvent._meta.db_table} t "
+            "WHERE target_type_id = %s AND target_id = ANY(%s)",
+            [ContentType.objects.get_for_model(Document).pk, ids],
+        )
+        total += cursor.fetchone()[0]
+    originals = sum(Document.objects.filter(pk__in=ids).values_list("size", flat=True))
+    return total / len(ids), originals / len(ids)
+
+
 def run_once(company, user, documents: list[tuple[str, bytes]], processes: int, log: Path) -> dict:
     from django.db.models import Avg, Count
 
@@ -191,6 +222,7 @@ def run_once(company, user, documents: list[tuple[str, bytes]], processes: int, 
         rows = list(Document.objects.filter(pk__in=ids).values_list("received_at", "extracted_at"))
         finished = max(extracted for _, extracted in rows).timestamp()
         latencies = [(extracted - received).total_seconds() for received, extracted in rows]
+        db_bytes, original_bytes = _footprint(ids)
         categories = (
             ExtractionRun.objects.filter(document_id__in=ids)
             .values("source")
@@ -209,6 +241,8 @@ def run_once(company, user, documents: list[tuple[str, bytes]], processes: int, 
         "p50": _percentile(latencies, 0.50),
         "p95": _percentile(latencies, 0.95),
         "categories": [(c["source"] or "error", c["n"], c["mean"]) for c in categories],
+        "db_bytes": db_bytes,
+        "original_bytes": original_bytes,
     }
 
 
@@ -251,6 +285,8 @@ def main() -> None:
             print(f"  upload → to review p50 {result['p50']:.1f} s, p95 {result['p95']:.1f} s")
             for source, n, mean in result["categories"]:
                 print(f"  engine {source:<12} {n:>5} documents, mean {mean:.2f} s")
+            print(f"  per document       {result['db_bytes'] / 1024:.1f} KiB of rows in PostgreSQL, "
+                  f"{result['original_bytes'] / 1024:.0f} KiB original in storage")  # fmt: skip
         if len(results) > 1:
             base = results[0]
             for other in results[1:]:
