@@ -11,7 +11,20 @@ from PIL import Image, ImageOps
 import documents.intake.checks  # noqa: F401  (registers the HEIC opener)
 
 PREVIEW_WIDTH = 1000
+# A preview never exceeds these, whatever the page's shape: a 200 × 14,400 pt PDF page rendered at
+# preview width would be 1,000 × 72,000 px (memory and disk for one tiny upload).
+PREVIEW_MAX_HEIGHT = 4000
+PREVIEW_MAX_PIXELS = 4_000_000
 MAX_PREVIEW_PAGES = 50
+
+
+def preview_scale(width: float, height: float) -> float:
+    """The scale that fits a page of width × height into the preview's width, height and pixel caps."""
+    width, height = max(width, 1.0), max(height, 1.0)
+    scale = min(PREVIEW_WIDTH / width, PREVIEW_MAX_HEIGHT / height)
+    if width * height * scale * scale > PREVIEW_MAX_PIXELS:
+        scale = (PREVIEW_MAX_PIXELS / (width * height)) ** 0.5
+    return scale
 
 
 def render_pages(
@@ -40,8 +53,8 @@ def _pdf_pages(data: bytes, max_pages: int) -> list[Image.Image]:
         images = []
         for index in range(min(len(pdf), max_pages)):
             page = pdf[index]
-            width = page.get_width() or 595
-            bitmap = page.render(scale=PREVIEW_WIDTH / width)
+            width, height = page.get_width() or 595, page.get_height() or 842
+            bitmap = page.render(scale=preview_scale(width, height))
             images.append(bitmap.to_pil().convert("RGB"))
             page.close()
         return images
@@ -58,6 +71,7 @@ def _image_pages(data: bytes, max_pages: int) -> list[Image.Image]:
         for index in range(min(getattr(source, "n_frames", 1) or 1, max_pages)):
             source.seek(index)
             frame = ImageOps.exif_transpose(source.copy()).convert("RGB")
-            frame.thumbnail((PREVIEW_WIDTH, PREVIEW_WIDTH * 4))
+            scale = min(1.0, preview_scale(frame.width, frame.height))
+            frame.thumbnail((max(1, int(frame.width * scale)), max(1, int(frame.height * scale))))
             images.append(frame)
         return images
