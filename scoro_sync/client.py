@@ -430,8 +430,13 @@ class ScoroClient:
         url = self.url(module, action, obj_id)
         where = {"module": module, "action": action}
         try:
+            # Redirects are never followed: the base URL was checked, where it redirects to was not.
             resp = self.session.post(
-                url, data=json.dumps(body, default=_json_default), headers=headers, timeout=self.timeout
+                url,
+                data=json.dumps(body, default=_json_default),
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
             )
         except requests.exceptions.RequestException as exc:
             self._answered(module, action, None)

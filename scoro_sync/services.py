@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -168,22 +169,47 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+UNREACHABLE = (
+    "No Scoro API answered at {url}. Check the address (it looks like https://yourcompany.scoro.com), "
+    "or try again in a few minutes."
+)
+
+
+def _resolves_to_public(host: str, port: int) -> bool:
+    """Every address the host name resolves to is a public one (no loopback, private, link-local,
+    multicast or reserved address: the server must not be made to call into our own network)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    return bool(addresses) and all(a.is_global and not a.is_multicast for a in addresses)
+
+
 def validate_base_url(base_url: str) -> str:
-    """https:// only — except http:// on a loopback address (the sandbox, a local Scoro stand-in)."""
+    """https:// to a public host only. Where settings.ENVOICE_SCORO_ALLOW_LOOPBACK (the demo, tests)
+    allows it, also http(s):// on a loopback address: the Scoro sandbox. Every address that cannot be
+    used gets the same answer as one that does not answer, so the check tells nothing about our network."""
     url = (base_url or "").strip()
     parts = urlsplit(url)
-    if not parts.scheme or not parts.hostname:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.scheme or not parts.hostname or port == -1:
         raise ValidationFailed(
             "Enter the Scoro site address, e.g. https://yourcompany.scoro.com.",
             {"base_url": ["Invalid address."]},
         )
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname)):
-        path = parts.path.rstrip("/").removesuffix("/api/v2").removesuffix("/api")
-        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    raise ValidationFailed(
-        "The Scoro address must start with https:// (plain http:// is only allowed for a local test server).",
-        {"base_url": ["Must use https://."]},
-    )
+    sandbox = settings.ENVOICE_SCORO_ALLOW_LOOPBACK and _is_loopback(parts.hostname)
+    if parts.scheme != "https" and not (sandbox and parts.scheme == "http"):
+        raise ValidationFailed(
+            "The Scoro address must start with https://.", {"base_url": ["Must use https://."]}
+        )
+    if not sandbox and not _resolves_to_public(parts.hostname, port or 443):
+        raise ValidationFailed(UNREACHABLE.format(url=url[:200]), {"base_url": ["No answer."]})
+    path = parts.path.rstrip("/").removesuffix("/api/v2").removesuffix("/api")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def _credential_error(exc: Exception, *, base_url: str, company_account_id: str) -> ValidationFailed:
@@ -200,17 +226,10 @@ def _credential_error(exc: Exception, *, base_url: str, company_account_id: str)
             "Scoro did not accept the API key. Check it under Scoro › Settings › Integrations › Scoro API.",
             {"api_key": ["Not accepted by Scoro."]},
         )
-    if (isinstance(exc, ScoroUnavailable) and exc.html) or isinstance(exc, ScoroNotFound):
-        return ValidationFailed(
-            f"{base_url} is not a Scoro API: it answered with a web page. Check the site address "
-            "(it looks like https://yourcompany.scoro.com).",
-            {"base_url": ["Not a Scoro site."]},
-        )
-    if isinstance(exc, ScoroUnavailable):
-        return ValidationFailed(
-            f"Scoro did not answer at {base_url}. Check the address, or try again in a few minutes.",
-            {"base_url": ["No answer."]},
-        )
+    if isinstance(exc, ScoroUnavailable | ScoroNotFound):
+        # One answer whether nothing listens there, something else does, or it is slow: a different
+        # message for each would let anyone map which ports answer.
+        return ValidationFailed(UNREACHABLE.format(url=base_url), {"base_url": ["No answer."]})
     if isinstance(exc, ScoroRateLimited | ScoroBudgetExceeded):
         return ValidationFailed(f"Scoro's request limit is reached; try again later. ({exc})")
     return ValidationFailed(f"Scoro answered with an error: {exc}")

@@ -320,6 +320,9 @@ WORKER_HEARTBEAT_SECONDS = 10
 
 # SCORO
 SCORO_SANDBOX_URL = env("SCORO_SANDBOX_URL", default="")
+# Allow a Scoro base URL on a loopback address (http too): the demo's and the tests' sandbox. Off in
+# production, where the base URL must be https:// to a public address.
+ENVOICE_SCORO_ALLOW_LOOPBACK = env.bool("ENVOICE_SCORO_ALLOW_LOOPBACK", default=False)
 SCORO_TIMEOUT_SECONDS = env.float("SCORO_TIMEOUT_SECONDS", default=30.0)
 SCORO_DAILY_CALL_BUDGET = env.int("SCORO_DAILY_CALL_BUDGET", default=10_000)
 

@@ -455,7 +455,8 @@ class FakeSession:
         self.responses = list(responses)
         self.bodies: list[dict] = []
 
-    def post(self, url: str, data: str, headers: dict, timeout: Any) -> FakeResponse:
+    def post(self, url: str, data: str, headers: dict, timeout: Any, allow_redirects: bool) -> FakeResponse:
+        assert allow_redirects is False  # a redirect would lead past the checked base URL
         self.bodies.append(json.loads(data))
         return self.responses.pop(0)
 

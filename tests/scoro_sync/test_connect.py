@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import pytest
 
@@ -53,14 +54,15 @@ def test_wrong_account(company, admin_user, sandbox):
         activate(company, sandbox, admin_user, company_account_id="nope")
 
 
-def test_wrong_url_answering_html(company, admin_user, sandbox):
-    with pytest.raises(ValidationFailed, match="web page"):
-        activate(company, sandbox, admin_user, base_url=sandbox.base_url + "/not-scoro")
-
-
-def test_no_answer(company, admin_user, sandbox):
-    with pytest.raises(ValidationFailed, match="did not answer"):
-        activate(company, sandbox, admin_user, base_url="http://127.0.0.1:9")
+def test_wrong_url_answering_html_and_no_answer_get_one_message(company, admin_user, sandbox):
+    """Issue 15, finding 9: a web page, a closed port and an open non-Scoro port answered three
+    different messages, so the server could be used to map which ports answer."""
+    answers = []
+    for url in (sandbox.base_url + "/not-scoro", "http://127.0.0.1:9", "http://127.0.0.1:1"):
+        with pytest.raises(ValidationFailed) as refused:
+            activate(company, sandbox, admin_user, base_url=url)
+        answers.append(refused.value.message.replace(url, "URL"))
+    assert len(set(answers)) == 1 and "No Scoro API answered at URL" in answers[0]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +74,9 @@ def test_only_https_or_loopback_http(url):
         validate_base_url(url)
 
 
-def test_accepted_urls():
+def test_accepted_urls(monkeypatch):
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443))]  # a global address
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: public)
     assert validate_base_url("https://acme.scoro.com/api/v2/") == "https://acme.scoro.com"
     assert validate_base_url("http://127.0.0.1:8001") == "http://127.0.0.1:8001"
     assert validate_base_url("http://localhost:8001/") == "http://localhost:8001"
@@ -159,3 +163,27 @@ def test_scoro_users_are_tenant_scoped(company, other_company, admin_user, other
     activate(company, sandbox, admin_user)
     assert ScoroUser.objects.for_company(company).count() == 4  # active ones
     assert ScoroUser.objects.for_company(other_company).count() == 0
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.0.0.5", "192.168.1.1", "172.16.0.1", "169.254.169.254", "::1", "fd00::1", "0.0.0.0"],
+)
+def test_https_to_a_host_resolving_inside_our_network_is_refused(monkeypatch, settings, address):
+    """Production: a host name that resolves to loopback, private or link-local is refused (SSRF)."""
+    settings.ENVOICE_SCORO_ALLOW_LOOPBACK = False
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *args, **kwargs: [(family, socket.SOCK_STREAM, 6, "", (address, 443))]
+    )
+    with pytest.raises(ValidationFailed, match="No Scoro API answered"):
+        validate_base_url("https://scoro.attacker.example")
+
+
+def test_loopback_only_where_the_sandbox_is_allowed(settings):
+    settings.ENVOICE_SCORO_ALLOW_LOOPBACK = False
+    for url in ("http://127.0.0.1:8765", "https://127.0.0.1:8765", "https://localhost"):
+        with pytest.raises(ValidationFailed):
+            validate_base_url(url)
+    settings.ENVOICE_SCORO_ALLOW_LOOPBACK = True
+    assert validate_base_url("http://127.0.0.1:8765") == "http://127.0.0.1:8765"
