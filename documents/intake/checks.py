@@ -233,11 +233,29 @@ def _check_image(data: bytes, filename: str) -> int:
     return frames
 
 
+def _xml_text(data: bytes) -> str:
+    """The document as text in the encoding its BOM or byte pattern says (UTF-16 with or without a BOM,
+    UTF-32, else UTF-8), so a declaration is found however it is encoded."""
+    for bom, encoding in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="ignore")
+    if data[:2] == b"<\x00":
+        return data.decode("utf-16-le", errors="ignore")
+    if data[:2] == b"\x00<":
+        return data.decode("utf-16-be", errors="ignore")
+    return data.decode("utf-8", errors="ignore")
+
+
 def _check_xml(data: bytes, filename: str) -> int:
-    head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = data[:8192].decode("utf-16", errors="ignore").encode()
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:65536], re.I):
+    text = _xml_text(data)
+    head = text[:4096].encode()
+    # The whole file, not a prefix: a declaration after padding is as dangerous as one at the top.
+    if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.I):
         raise IntakeRejected(
             f"{filename}: XML with a document type declaration (DTD) is not accepted.", code="xml_dtd"
         )
