@@ -30,7 +30,7 @@ from core.hooks import Happened, announce
 from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus
 from documents.expense_report_checks import receipts_waiting, waiting_message
 from documents.models import Document, ExpenseReport
-from documents.state import transition
+from documents.state import report_transition, transition
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -103,7 +103,6 @@ def approval_start_for_expense_report(*, report, actor) -> bool:
         _cancel_pending(report=report, status=RequestStatus.CANCELLED)
         _report_set_status(
             report,
-            ExpenseReportStatus.IN_APPROVAL,
             actor=actor,
             verb="send_to_approval",
             message=f"Sent to approval: {_plan_name(plan)}.",
@@ -169,7 +168,6 @@ def approval_reject(*, request: ApprovalRequest, actor, comment: str) -> Approva
         else:
             _report_set_status(
                 request.expense_report,
-                ExpenseReportStatus.REJECTED,
                 actor=actor,
                 verb="reject",
                 message=f"Rejected: {comment}",
@@ -192,7 +190,6 @@ def expense_report_withdraw(*, report: ExpenseReport, actor) -> ExpenseReport:
         _cancel_pending(report=report, status=RequestStatus.CANCELLED)
         _report_set_status(
             report,
-            ExpenseReportStatus.DRAFT,
             actor=actor,
             verb="withdraw",
             message="Withdrawn before anyone decided: back to draft.",
@@ -445,27 +442,22 @@ def _request_finish(*, request: ApprovalRequest, actor) -> None:
         )
     else:
         report = ExpenseReport.objects.select_for_update().get(pk=request.expense_report_id)
-        report.confirmed_at = timezone.now()
-        report.save(update_fields=["confirmed_at"])
         _report_set_status(
             report,
-            ExpenseReportStatus.CONFIRMED,
             actor=actor,
             verb="confirm",
             message="Approval complete: expense report confirmed.",
+            also={"confirmed_at": timezone.now()},
         )
         report_id = report.pk
         transaction.on_commit(lambda: announce(Happened.REPORT_CONFIRMED, report_id=report_id))
     _on_commit_notify("notify_finished", request.pk)
 
 
-def _report_set_status(report: ExpenseReport, status: str, *, actor, verb: str, message: str) -> None:
-    from_state = report.status
-    report.status = status
-    report.save(update_fields=["status"])
-    audit_record(
-        target=report, verb=verb, actor=actor, from_state=from_state, to_state=status, message=message
-    )
+def _report_set_status(
+    report: ExpenseReport, *, actor, verb: str, message: str, also: dict | None = None
+) -> None:
+    report_transition(report, verb, actor=actor, message=message, also=also)
 
 
 DECISION_WORDS = {

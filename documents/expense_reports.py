@@ -26,6 +26,7 @@ from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus,
 from documents.expense_report_checks import expense_report_totals, receipts_waiting, waiting_message
 from documents.models import Document, ExpenseReport
 from documents.selectors import expense_report_queryset_for
+from documents.state import report_transition
 
 EDITABLE = (ExpenseReportStatus.DRAFT, ExpenseReportStatus.REJECTED)
 # Accountants still code receipts (per-line projects) while a report waits for them.
@@ -333,17 +334,12 @@ def expense_report_submit(
                     receipt.project_id = report.project_id
                     receipt.coding_sources = {**(receipt.coding_sources or {}), "project": source}
                     receipt.save(update_fields=["project", "coding_sources", "updated_at"])
-        from_state = report.status
-        report.status = ExpenseReportStatus.SUBMITTED
-        report.submitted_at = timezone.now()
-        report.save(update_fields=["status", "submitted_at"])
         totals = expense_report_totals(report)
-        audit_record(
-            target=report,
-            verb="submit",
+        report_transition(
+            report,
+            "submit",
             actor=actor,
-            from_state=from_state,
-            to_state=report.status,
+            also={"submitted_at": timezone.now()},
             message=f"Submitted {totals['count']} receipt{'s' if totals['count'] != 1 else ''}, "
             f"{totals['total']:.2f} {totals['currency']}"
             + (f", {totals['reimbursable']:.2f} reimbursable." if totals["reimbursable"] else "."),
@@ -363,18 +359,7 @@ def expense_report_confirm_unless_waiting(*, report: ExpenseReport, actor) -> No
 
 
 def _confirm(report: ExpenseReport, *, actor, message: str) -> None:
-    from_state = report.status
-    report.status = ExpenseReportStatus.CONFIRMED
-    report.confirmed_at = timezone.now()
-    report.save(update_fields=["status", "confirmed_at"])
-    audit_record(
-        target=report,
-        verb="confirm",
-        actor=actor,
-        from_state=from_state,
-        to_state=report.status,
-        message=message,
-    )
+    report_transition(report, "confirm", actor=actor, message=message, also={"confirmed_at": timezone.now()})
     report_id = report.pk
     transaction.on_commit(lambda: announce(Happened.REPORT_CONFIRMED, report_id=report_id))
 

@@ -1,17 +1,15 @@
-"""A document's life as an explicit state machine.
+"""The lives of a document and of an expense report as explicit state machines (audit/transitions.py).
 
-Only services call `transition`. It locks the row, checks the move is allowed, saves the new status
-and writes the audit event in the same transaction.
+Only services call `transition` / `report_transition`. Each locks the row, checks the move is allowed,
+saves the new status and writes the audit event in the same transaction.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from audit.services import audit_record
-from core.errors import InvalidTransition
+from audit.transitions import StateMachine
 from documents.choices import DocumentStatus as S
-from documents.models import Document
+from documents.choices import ExpenseReportStatus as R
+from documents.models import Document, ExpenseReport
 
 # event -> (allowed source states, target state)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -29,14 +27,26 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "finish_publish": (frozenset({S.PUBLISHING, S.QUEUED}), S.PUBLISHED),
     "fail_publish": (frozenset({S.PUBLISHING, S.QUEUED}), S.PUBLISH_FAILED),
 }
+DOCUMENT_MACHINE = StateMachine(Document, TRANSITIONS, noun="document", states=S, touches=("updated_at",))
+
+REPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({R.DRAFT, R.REJECTED}), R.SUBMITTED),
+    "send_to_approval": (frozenset({R.SUBMITTED}), R.IN_APPROVAL),
+    "withdraw": (frozenset({R.SUBMITTED, R.IN_APPROVAL}), R.DRAFT),
+    # Approved, or (no workflow) every receipt read and coded.
+    "confirm": (frozenset({R.SUBMITTED, R.IN_APPROVAL}), R.CONFIRMED),
+    "reject": (frozenset({R.IN_APPROVAL}), R.REJECTED),
+    "queue_publish": (frozenset({R.CONFIRMED, R.PUBLISH_FAILED, R.PUBLISHED}), R.QUEUED),
+    "finish_publish": (frozenset({R.QUEUED}), R.PUBLISHED),
+    "fail_publish": (frozenset({R.QUEUED}), R.PUBLISH_FAILED),
+}
+REPORT_MACHINE = StateMachine(ExpenseReport, REPORT_TRANSITIONS, noun="expense report", states=R)
 
 
 def can_transition(document: Document, event: str) -> bool:
-    sources, _ = TRANSITIONS[event]
-    return document.status in sources
+    return DOCUMENT_MACHINE.can(document, event)
 
 
-@transaction.atomic
 def transition(
     document: Document,
     event: str,
@@ -46,24 +56,21 @@ def transition(
     message: str = "",
     data: dict | None = None,
 ) -> Document:
-    sources, target = TRANSITIONS[event]
-    locked = Document.objects.select_for_update().get(pk=document.pk)
-    if locked.status not in sources:
-        raise InvalidTransition(
-            f"Cannot {event.replace('_', ' ')} a document that is {locked.get_status_display().lower()}."
-        )
-    from_state = locked.status
-    locked.status = target
-    locked.save(update_fields=["status", "updated_at"])
-    document.status = target
-    audit_record(
-        target=locked,
-        verb=event,
-        actor=actor,
-        actor_label=actor_label,
-        from_state=from_state,
-        to_state=target,
-        message=message,
-        data=data,
+    return DOCUMENT_MACHINE.fire(
+        document, event, actor=actor, actor_label=actor_label, message=message, data=data
     )
-    return document
+
+
+def report_transition(
+    report: ExpenseReport,
+    event: str,
+    *,
+    actor=None,
+    actor_label: str = "",
+    message: str = "",
+    data: dict | None = None,
+    also: dict | None = None,
+) -> ExpenseReport:
+    return REPORT_MACHINE.fire(
+        report, event, actor=actor, actor_label=actor_label, message=message, data=data, also=also
+    )

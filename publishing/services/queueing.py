@@ -13,7 +13,7 @@ from core.errors import ApplicationError, InvalidTransition, ValidationFailed
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType, ExpenseReportStatus
 from documents.models import Document, ExpenseReport
-from documents.state import transition
+from documents.state import report_transition, transition
 from publishing import mapping
 from publishing.models import PublishAttempt
 from publishing.services.base import (
@@ -219,16 +219,11 @@ def publish_expense_report(*, report: ExpenseReport, actor, automatic: bool = Fa
             if automatic:
                 return attempt
             raise ValidationFailed(reason, {"missing": missing})
-        from_state = report.status
-        report.status = ExpenseReportStatus.QUEUED
-        report.save(update_fields=["status"])
-        audit_record(
-            target=report,
-            verb="queue_publish",
+        report_transition(
+            report,
+            "queue_publish",
             actor=actor,
             actor_label="" if actor else "automatic publishing",
-            from_state=from_state,
-            to_state=report.status,
             message="Queued for Scoro",
             data={"reference": attempt.reference, "version": report.version},
         )

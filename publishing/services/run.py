@@ -21,7 +21,7 @@ from core.errors import ApplicationError
 from documents.choices import DocumentStatus as S
 from documents.choices import ExpenseReportStatus
 from documents.models import Document, ExpenseReport
-from documents.state import transition
+from documents.state import report_transition, transition
 from publishing import mapping
 from publishing.models import PublishAttempt
 from publishing.services.attachments import upload_files
@@ -138,14 +138,10 @@ def _resume(attempt: PublishAttempt) -> bool:
             report = ExpenseReport.objects.select_for_update().get(pk=attempt.expense_report_id)
             resumable = report.status == ExpenseReportStatus.PUBLISH_FAILED
             if resumable:
-                report.status = ExpenseReportStatus.QUEUED
-                report.save(update_fields=["status"])
-                audit_record(
-                    target=report,
-                    verb="queue_publish",
+                report_transition(
+                    report,
+                    "queue_publish",
                     actor_label="automatic retry",
-                    from_state=ExpenseReportStatus.PUBLISH_FAILED,
-                    to_state=report.status,
                     message=message,
                     data={"reference": attempt.reference, "resume": attempt.resumes},
                 )
@@ -361,16 +357,5 @@ def _show_failed(attempt: PublishAttempt, *, message: str, data: dict) -> None:
 
 
 def _report_status(report: ExpenseReport, status: str, *, message: str, data: dict) -> None:
-    report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
-    from_state, report.status = report.status, status
-    report.save(update_fields=["status"])
-    verb = "finish_publish" if status == ExpenseReportStatus.PUBLISHED else "fail_publish"
-    audit_record(
-        target=report,
-        verb=verb,
-        actor_label=WORKER,
-        from_state=from_state,
-        to_state=status,
-        message=message[:500],
-        data=data,
-    )
+    event = "finish_publish" if status == ExpenseReportStatus.PUBLISHED else "fail_publish"
+    report_transition(report, event, actor_label=WORKER, message=message[:500], data=data)
