@@ -31,7 +31,8 @@ DOCUMENT_MACHINE = StateMachine(Document, TRANSITIONS, noun="document", states=S
 
 REPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "submit": (frozenset({R.DRAFT, R.REJECTED}), R.SUBMITTED),
-    "send_to_approval": (frozenset({R.SUBMITTED}), R.IN_APPROVAL),
+    # A withdrawn (draft) report may be routed again without a new submission.
+    "send_to_approval": (frozenset({R.SUBMITTED, R.DRAFT}), R.IN_APPROVAL),
     "withdraw": (frozenset({R.SUBMITTED, R.IN_APPROVAL}), R.DRAFT),
     # Approved, or (no workflow) every receipt read and coded.
     "confirm": (frozenset({R.SUBMITTED, R.IN_APPROVAL}), R.CONFIRMED),
