@@ -398,7 +398,7 @@ _ADDRESS = re.compile(
 _REG_NO = re.compile(r"\(?\b[A-Z]{0,3}\d[\dA-Z\-/ ]{4,}[A-Z]?\)?\s*$")
 # OCR confusions inside legal forms: "SON BHD", "SDN, BHX", "S/8".
 _LEGAL_FIX = [
-    (re.compile(r"(?i)\bs[adeloun0]n\.?\s*,?\s*b[a-z0-9]{1,3}\b\.?$"), "SDN BHD"),
+    (re.compile(r"(?i)\bs[adeloun0]n\.?\s*,?\s*b(?:h\w{0,2}|\w{0,2}[dx])\b\.?$"), "SDN BHD"),
     (re.compile(r"(?i)\bsdn\.?$"), "SDN BHD"),
     (re.compile(r"(?i)\bs[aoeu0l]n\.?\s*,?\s*bh[dxo0]\b\.?"), "SDN BHD"),
     (re.compile(r"(?<=\s)[5S]/[8B]\b"), "S/B"),

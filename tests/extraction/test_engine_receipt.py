@@ -222,3 +222,17 @@ def test_shop_name_found_on_a_receipt_despite_ocr_noise():
     assert not prints_shop_name(text, "SINAR HARDWARE TRADING")
     # A name printed only far down (an item, a footer) does not identify the shop.
     assert not prints_shop_name("SHOP\n" + "ITEM 1.00\n" * 20 + "KEDAI MAJU JAYA SDN BHD", "KEDAI MAJU JAYA")
+
+
+@pytest.mark.parametrize(
+    ("top", "name"),
+    [
+        ("KEDAI MAJU JAYA SON BHD (123456-X)", "KEDAI MAJU JAYA SDN BHD"),  # OCR's "SON" for "SDN"
+        ("SINAR 99 MART 5/8", "SINAR 99 MART S/B"),
+        ("SUN BAR", "SUN BAR"),  # a shop called Sun Bar is not a misread legal form
+        ("CORNER GROCER (12.", "CORNER GROCER"),  # the store's number after the name
+    ],
+)
+def test_shop_name_repairs_only_legal_forms_and_numbers(top, name):
+    fields, _conf, _prov = read_receipt(_receipt([top, "NO 1, JALAN SATU", "TOTAL   5.00"]))
+    assert fields["supplier_name"] == name
