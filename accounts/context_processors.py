@@ -10,6 +10,7 @@ def active_company(request):
     return {
         "active_company": membership.company,
         "active_role": role,
+        "active_role_label": membership.get_role_display(),
         "user_companies": companies_for_user(user=request.user),
         "can": {name.replace(".", "_"): role_can(role, name) for name in PERMISSIONS},
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Company, Invitation, Membership, Role
+from audit.services import audit_record
 from core.errors import ValidationFailed
 from core.hooks import Happened, announce
 
@@ -41,19 +43,60 @@ def invitation_create(*, company: Company, email: str, role: str, invited_by) ->
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    _invitation_send(invitation, invited_by=invited_by)
+    return invitation
+
+
+def _invitation_send(invitation: Invitation, *, invited_by) -> None:
+    company = invitation.company
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:accept_invitation", args=[invitation.token])
+    inviter = (invited_by.get_full_name() or invited_by.get_username()) if invited_by else company.name
     transaction.on_commit(
         lambda: send_mail(
             subject=f"You are invited to {company} on Envoice",
             message=(
-                f"{invited_by} invited you to join {company} on Envoice as {invitation.get_role_display()}.\n\n"
+                f"{inviter} invited you to join {company} on Envoice as {invitation.get_role_display()}.\n\n"
                 f"Accept the invitation: {link}\n\nThe link is valid until {invitation.expires_at:%Y-%m-%d %H:%M}."
             ),
             from_email=None,
-            recipient_list=[email],
+            recipient_list=[invitation.email],
         )
     )
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+    """Send an open invitation again with a fresh link, valid for the full period from now; the old
+    link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationFailed(f"{invitation.email} has already accepted the invitation.")
+    invitation.token = secrets.token_urlsafe()
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.save(update_fields=["token", "expires_at"])
+    audit_record(
+        target=invitation,
+        verb="invitation_resent",
+        actor=actor,
+        message=f"Invitation to {invitation.email} sent again.",
+    )
+    _invitation_send(invitation, invited_by=actor)
     return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> None:
+    """Withdraw an open invitation: its link stops working at once."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationFailed(f"{invitation.email} has already accepted the invitation.")
+    audit_record(
+        target=invitation,
+        verb="invitation_revoked",
+        actor=actor,
+        message=f"Invitation to {invitation.email} revoked.",
+    )
+    invitation.delete()
 
 
 @transaction.atomic

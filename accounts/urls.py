@@ -13,6 +13,16 @@ urlpatterns = [
     path("invitations/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
     path("members/", views.MembersView.as_view(), name="members"),
     path("members/<int:pk>/", views.MemberUpdateView.as_view(), name="member_update"),
+    path(
+        "members/invitations/<int:pk>/resend/",
+        views.InvitationActionView.as_view(action="resend"),
+        name="invitation_resend",
+    ),
+    path(
+        "members/invitations/<int:pk>/revoke/",
+        views.InvitationActionView.as_view(action="revoke"),
+        name="invitation_revoke",
+    ),
     path("switch-company/", views.switch_company, name="switch_company"),
     path(
         "password-reset/",

@@ -105,6 +105,29 @@ class MembersView(CompanyRequiredMixin, View):
         )
 
 
+class InvitationActionView(CompanyRequiredMixin, View):
+    """POST resend (a fresh link, full validity) or revoke an open invitation."""
+
+    required_permission = "members.manage"
+    action = "resend"
+
+    def post(self, request, pk: int):
+        invitation = get_object_or_404(Invitation, pk=pk, company=self.company, accepted_at__isnull=True)
+        try:
+            if self.action == "resend":
+                invitation = services.invitation_resend(invitation=invitation, actor=request.user)
+                messages.success(
+                    request,
+                    f"Invitation sent again to {invitation.email}, valid until {invitation.expires_at:%Y-%m-%d}.",
+                )
+            else:
+                services.invitation_revoke(invitation=invitation, actor=request.user)
+                messages.success(request, f"Invitation to {invitation.email} revoked.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:members")
+
+
 class MemberUpdateView(CompanyRequiredMixin, View):
     required_permission = "members.manage"
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import Company
 from approvals.selectors import approval_pending_count
+from documents.choices import FIELD_LABELS, DocumentType
 from documents.choices import DocumentStatus as S
-from documents.choices import DocumentType
 from documents.models import Document
 from scoro_sync.models import ApiCallCount, ScoroConnection
 from scoro_sync.services import scoro_today
@@ -132,7 +132,7 @@ def _document_row(d: dict) -> dict:
     return {**d, "url": _document_url(d["id"]), "label": d["supplier_name"] or d["filename"]}
 
 
-def overview_for(*, user, company: Company, today: date | None = None) -> Overview:
+def overview_for(*, user, company: Company, can_review: bool = True, today: date | None = None) -> Overview:
     today = today or timezone.localdate()
     documents = Document.objects.for_company(company)
     currency = company.currency
@@ -140,10 +140,17 @@ def overview_for(*, user, company: Company, today: date | None = None) -> Overvi
     # 1. One aggregate: statuses, the user's review queue, failures, spend outside the company currency
     #    and, per extracted field, how often it had a value and how often a person changed it.
     reviewed = Q(status__in=REVIEWED_STATUSES)
+    # What this person can act on now: documents to review (or rejected back to review) that are
+    # theirs or nobody's yet, for those who review; approvals are counted apart.
+    waiting = (
+        Q(status__in=(S.TO_REVIEW, S.REJECTED)) & (Q(assigned_to=user) | Q(assigned_to__isnull=True))
+        if can_review
+        else Q(pk__in=[])
+    )
     in_company_currency = Q(currency="") | Q(currency__iexact=currency)
     spend = Q(status__in=SPEND_STATUSES, type__in=SPEND_TYPES, total__isnull=False)
     aggregates = {f"status_{s}": Count("id", filter=Q(status=s)) for s in S.values}
-    aggregates["waiting_review"] = Count("id", filter=Q(status=S.TO_REVIEW, assigned_to=user))
+    aggregates["waiting_review"] = Count("id", filter=waiting)
     aggregates["reviewed"] = Count("id", filter=reviewed)
     aggregates["other_currency"] = Count("id", filter=spend & ~in_company_currency)
     for name in EXTRACTED_FIELDS:
@@ -159,7 +166,7 @@ def overview_for(*, user, company: Company, today: date | None = None) -> Overvi
     by_field = [
         FieldAccuracy(
             name=name,
-            label=name.replace("_", " ").replace("vat no", "VAT no").capitalize(),
+            label=FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
             extracted=totals[f"x_{name}"],
             changed=totals[f"c_{name}"],
         )
@@ -208,7 +215,7 @@ def overview_for(*, user, company: Company, today: date | None = None) -> Overvi
     list_fields = ("id", "supplier_name", "invoice_number", "filename", "total", "currency")
     waiting_documents = [
         _document_row(d)
-        for d in documents.filter(status=S.TO_REVIEW, assigned_to=user)
+        for d in documents.filter(waiting)
         .order_by("received_at", "id")
         .values(*list_fields, "received_at")[:LIST_LIMIT]
     ]

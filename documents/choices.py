@@ -43,3 +43,21 @@ class ExpenseReportStatus(models.TextChoices):
 class PaidBy(models.TextChoices):
     EMPLOYEE = "employee", "Employee (reimbursable)"
     COMPANY_CARD = "company_card", "Company card"
+
+
+# How people write the extracted fields' names: review form labels, the overview's accuracy table.
+FIELD_LABELS = {
+    "supplier_name": "Supplier name",
+    "supplier_vat_no": "VAT number",
+    "supplier_reg_no": "Registration no.",
+    "buyer_name": "Buyer name",
+    "invoice_number": "Invoice number",
+    "po_number": "PO number",
+    "iban": "IBAN",
+    "issue_date": "Issue date",
+    "due_date": "Due date",
+    "currency": "Currency",
+    "subtotal": "Subtotal",
+    "tax_total": "Tax",
+    "total": "Total",
+}

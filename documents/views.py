@@ -177,6 +177,9 @@ class DocumentListView(CompanyRequiredMixin, View):
     template_name = "documents/list.html"
 
     def get(self, request):
+        if self.list_name == "inbox" and not role_can(request.membership.role, "documents.view_all"):
+            # An employee's day starts with a receipt to capture; their own receipts are one tap away.
+            return redirect("documents:capture")
         spec = LISTS[self.list_name]
         chosen = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS}
         filter_form = DocumentFilterForm(request.GET)

@@ -20,7 +20,7 @@ from bookkeeping.models import Contact, Product
 from core.errors import ApplicationError
 from core.storage import STORAGE_ERRORS
 from core.validation import form_error_text
-from documents.choices import DocumentType
+from documents.choices import FIELD_LABELS, DocumentType
 from documents.coding import (
     HEADER_CODING,
     RECORDABLE_STATUSES,
@@ -48,20 +48,11 @@ from documents.views import OPEN
 REVIEW_EINVOICE_LINES = 300
 # Raster formats a browser shows without running anything (no SVG).
 INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
-FIELD_LABELS = {
-    "supplier_name": "Supplier name",
-    "supplier_vat_no": "VAT number",
-    "supplier_reg_no": "Registration no.",
-    "invoice_number": "Invoice number",
-    "issue_date": "Issue date",
-    "due_date": "Due date",
-    "currency": "Currency",
-    "subtotal": "Subtotal",
-    "tax_total": "Tax",
-    "total": "Total",
-    "iban": "IBAN",
-    "po_number": "PO number",
-}
+# The review form's fields, in the order it shows them.
+REVIEW_FIELDS = (
+    "supplier_name", "supplier_vat_no", "supplier_reg_no", "invoice_number", "issue_date", "due_date",
+    "currency", "subtotal", "tax_total", "total", "iban", "po_number",
+)  # fmt: skip
 
 
 def _document(request, pk: int) -> Document:
@@ -166,7 +157,7 @@ class DocumentReviewView(CompanyRequiredMixin, View):
                 if name in ("subtotal", "tax_total", "total")
                 else "text",
             }
-            for name, label in FIELD_LABELS.items()
+            for name, label in ((n, FIELD_LABELS[n]) for n in REVIEW_FIELDS)
         ]
         last_run = document.extraction_runs.order_by("-id").only("hints_explanation").first()
         einvoice = einvoice_reading_for(document)

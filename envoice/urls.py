@@ -1,10 +1,11 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView, TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from envoice.views import api_docs, healthz
+from envoice.views import api_docs, favicon, healthz
 from monitoring.views import metrics
 
 SWAGGER_CSP = {
@@ -16,6 +17,23 @@ SWAGGER_CSP = {
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="documents:inbox", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    # The installable web app: its manifest, and the service worker at the root so that it may
+    # control every page (it queues photos taken without signal; templates/pwa/sw.js).
+    path(
+        "manifest.webmanifest",
+        TemplateView.as_view(
+            template_name="pwa/manifest.webmanifest", content_type="application/manifest+json"
+        ),
+        name="webmanifest",
+    ),
+    path(
+        "sw.js",
+        cache_control(no_cache=True)(
+            TemplateView.as_view(template_name="pwa/sw.js", content_type="application/javascript")
+        ),
+        name="service_worker",
+    ),
+    path("favicon.ico", favicon, name="favicon"),
     path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -77,3 +78,8 @@ def api_docs(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico before reading the page's icon links; send them to the icon."""
+    return HttpResponsePermanentRedirect(static("icons/icon-192.png"))

@@ -5,7 +5,9 @@
   if (!node || typeof Chart === "undefined") return;
   var data = JSON.parse(node.textContent);
   var ink = "#667085", grid = "#eef0f3", brand = "#1f6f5c";
-  var money = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency || "EUR", maximumFractionDigits: 0 });
+  // Axis ticks as money: whole amounts, thousands compacted ("€1.2K"), never "€1 €1 €0" from
+  // fractional steps rounded away (the axes ask for whole steps below).
+  var money = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency || "EUR", notation: "compact", maximumFractionDigits: 1 });
   var moneyExact = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency || "EUR" });
   var count = new Intl.NumberFormat();
 
@@ -17,7 +19,7 @@
   Chart.defaults.plugins.legend.display = false;
 
   function axis(format) {
-    return { grid: { color: grid }, border: { display: false }, ticks: { callback: function (v) { return format(v); } }, beginAtZero: true };
+    return { grid: { color: grid }, border: { display: false }, ticks: { precision: 0, callback: function (v) { return format(v); } }, beginAtZero: true, suggestedMax: 10 };
   }
   function plain() { return { grid: { display: false }, border: { display: false }, ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 8 } }; }
   function draw(id, config) {

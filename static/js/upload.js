@@ -17,7 +17,9 @@
     var summary = root.querySelector("[data-summary]");
     var queue = [];
     var running = 0;
-    var counts = { done: 0, failed: 0 };
+    var counts = { done: 0, failed: 0, kept: 0 };
+    var kept = {};  // upload id → job, for files the service worker keeps until the connection is back
+    var nextId = 0;
 
     function field(name) {
       var el = root.querySelector("[name=" + name + "]");
@@ -28,8 +30,29 @@
       var waiting = queue.length + running;
       var read = list.querySelectorAll("[data-read]").length;
       summary.textContent = counts.done + " uploaded" + (counts.failed ? ", " + counts.failed + " failed" : "") +
+        (counts.kept ? ", " + counts.kept + " kept on this device until the connection is back" : "") +
         (waiting ? ", " + waiting + " in progress" : "") +
         (counts.done ? " · " + read + " of " + counts.done + " read" : "");
+    }
+
+    function done(job, body) {
+      job.item.className = "done";
+      job.item.dataset.documentId = body.id;
+      counts.done += 1;
+      followDocument(job, body);
+      updateSummary();
+    }
+
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        var message = event.data || {};
+        var job = kept[message.upload];
+        if (!job) { return; }
+        delete kept[message.upload];
+        counts.kept -= 1;
+        if (message.type === "uploaded") { done(job, message.body || {}); }
+        else { fail(job, (message.body && message.body.detail) || ("Error " + message.status)); }
+      });
     }
 
     // After the upload, the file's state comes from the server (documents/_state.html), which
@@ -62,7 +85,11 @@
         item.innerHTML = '<span class="name"></span><progress max="100" value="0"></progress><span class="state">Waiting</span>';
         item.querySelector(".name").textContent = file.name;
         list.appendChild(item);
-        var job = { file: file, item: item, attempts: 0, type: field("type"), report: field("expense_report") };
+        nextId += 1;
+        var job = {
+          id: Date.now() + "-" + nextId, file: file, item: item, attempts: 0,
+          type: field("type"), report: field("expense_report"),
+        };
         if (maxBytes && file.size > maxBytes) {
           fail(job, "Too large (" + (file.size / 1048576).toFixed(1) + " MB); the limit is " + Math.floor(maxBytes / 1048576) + " MB.");
           return;
@@ -111,6 +138,7 @@
       xhr.open("POST", endpoint);
       xhr.setRequestHeader("X-CSRFToken", csrfToken(root));
       xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("X-Envoice-Upload", job.id);
       xhr.timeout = 120000;
       xhr.upload.onprogress = function (e) {
         if (e.lengthComputable) { bar.value = Math.round((e.loaded / e.total) * 100); state(job, bar.value + " %"); }
@@ -131,10 +159,14 @@
         try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
         if (xhr.status === 201) {
           bar.value = 100;
-          job.item.className = "done";
-          job.item.dataset.documentId = body.id;
-          counts.done += 1;
-          followDocument(job, body);
+          done(job, body);
+          finished();
+        } else if (xhr.status === 202 && body.queued) {
+          // No signal: the service worker keeps the photo and sends it when the connection is back.
+          job.item.className = "kept";
+          state(job, "Kept on this device — sent when the connection is back");
+          kept[job.id] = job;
+          counts.kept += 1;
           finished();
         } else if (xhr.status >= 500 || xhr.status === 429 || xhr.status === 0) {
           transient("Server busy (" + xhr.status + ")");

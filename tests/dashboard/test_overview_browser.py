@@ -80,5 +80,34 @@ def test_overview_page_draws_its_charts(page, live_server, company, accountant, 
     assert page.evaluate("() => Chart.getChart('chart-spend-project').data.labels.length") >= 4
     assert page.locator("[data-testid=kpi-waiting] .kpi-value").inner_text().strip() != "0"
     assert "%" in page.locator("[data-testid=kpi-accuracy] .kpi-value").inner_text()
+    # The money axis reads as money: distinct amounts, not "€1 €1 €1 … €0".
+    ticks = page.evaluate("() => Chart.getChart('chart-spend-month').scales.y.ticks.map(t => t.label)")
+    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks) and all("€" in t for t in ticks), ticks
+    # Field names as people write them.
+    fields = page.locator("[data-field] td:first-child").all_inner_texts()
+    assert {"Invoice number", "Issue date"} <= set(fields)
+    assert not {"Po number", "Iban", "Supplier vat no"} & set(fields)
     path = screenshot(page, "overview")
     assert path.exists()
+
+
+def test_small_amounts_and_waiting_for_anyone(page, live_server, company, accountant, screenshot):
+    """A month of a few euros still gets a readable axis; unassigned documents wait for the accountant."""
+    today = timezone.localdate()
+    for n in range(3):
+        DocumentFactory(
+            company=company,
+            status=S.PUBLISHED,
+            total=Decimal("0.40") * (n + 1),
+            currency="EUR",
+            issue_date=today,
+        )
+    for n in range(4):
+        DocumentFactory(company=company, status=S.TO_REVIEW, supplier_name=f"Supplier {n}")
+    login(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.wait_for_function("() => Chart.getChart('chart-spend-month')")
+    ticks = page.evaluate("() => Chart.getChart('chart-spend-month').scales.y.ticks.map(t => t.label)")
+    assert len(set(ticks)) == len(ticks), ticks
+    assert page.locator("[data-testid=kpi-waiting] .kpi-value").inner_text().strip() == "4"
+    screenshot(page, "overview-small")
