@@ -302,7 +302,8 @@ LINE_HEADER = re.compile(
 DESCRIPTION_HEADER = re.compile(
     r"(?i)^(?:description|item|product|article|artikel(?:bezeichnung)?|omschrijving|beschreibung|bezeichnung|"
     r"leistung|kirjeldus|nimetus|désignation|libellé|tuote|nimike|kuvaus|beskrivning|benämning|"
-    r"descripción|concepto|descrizione|opis|nazwa|product\s*title)\b"
+    r"descripción|concepto|descrizione|opis|nazwa|product\s*title|produkt|produit|producto|prodotto|towar|"
+    r"positionsbezeichnung|waren|goods|services?|dienstleistung)\b"
 )
 QTY_HEADER = re.compile(
     r"(?i)^(?:qty|menge|anzahl|aantal|quantity|quantité|qté|kogus|määrä|antal|cantidad|quantità|ilość|amount)\b"

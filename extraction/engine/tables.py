@@ -261,10 +261,8 @@ def _word_cells(doc: Doc, i: int) -> list[Cell]:
 def _desc_text(doc: Doc, j: int, hdr: _Header) -> str:
     ws = doc.lines[j].words
     if hdr.desc is None:
-        m = NUMBER_RE.search(doc.lines[j].text)
-        text = doc.lines[j].text[: m.start()] if m and m.start() > 0 else doc.lines[j].text
-        text = re.sub(r"^\s*\d{1,3}\s+", "", text)
-        return re.split(r"\s{3,}", text.strip())[0]
+        # No description column: the first cell with words in it.
+        return next((c.text for c in doc.cells(j) if re.search(r"[^\W\d_]{3}", c.text)), "")
     lo, hi = hdr.desc
     return " ".join(w.text for w in ws if lo <= (w.x0 + w.x1) / 2 < hi).strip()
 
@@ -298,7 +296,8 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
             i += 1
             continue
         j = i + 1
-        while j < n and doc.lines[j].page == hdr.page:
+        # A table may run on over the next page (no header repeated there); its end stops it.
+        while j < n and doc.lines[j].page <= hdr.page + 1:
             ln = doc.lines[j]
             if j in boiler:
                 j += 1
