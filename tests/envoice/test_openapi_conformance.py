@@ -111,3 +111,60 @@ def test_get_operations_conform_to_the_schema(api_schema, token, company):
         _check_operation(operation, headers=headers, seen=seen)
     # The data is there: list operations answered 200 with the admin's token.
     assert 200 in seen["GET /api/v1/documents/"] and 200 in seen["GET /api/v1/projects/"]
+
+
+WRITE_EXAMPLES = 5
+
+
+@pytest.mark.django_db
+def test_write_operations_never_answer_a_server_error(api_schema, token, company):
+    """Issue 15: every POST, PATCH, PUT and DELETE with generated bodies, valid ones and ones that break
+    the schema (wrong types, huge numbers, missing or extra keys), on real ids and generated ones, as an
+    accountant: a 4xx for whatever is wrong, never a 5xx. Bounded: a few examples per operation."""
+    from hypothesis import strategies as st
+    from schemathesis.generation.modes import GenerationMode
+
+    from documents.models import Document
+
+    accountant = MembershipFactory(
+        company=company, role="accountant", user__username="schema-accountant"
+    ).user
+    headers = {
+        "Authorization": f"Token {Token.objects.create(user=accountant).key}",
+        "X-Company": str(company.pk),
+    }
+    document_id = Document.objects.filter(company=company).values_list("pk", flat=True).first()
+    operations = [
+        result.ok()
+        for result in api_schema.exclude(method="GET").get_all_operations()
+        if result.ok() is not None
+    ]
+    assert len(operations) >= 15, [op.label for op in operations]
+    failures = []
+    for operation in operations:
+        strategies = [
+            operation.as_strategy(GenerationMode.NEGATIVE),
+            operation.as_strategy(GenerationMode.POSITIVE),
+        ]
+        if "{id}" in operation.path:
+            strategies.append(
+                operation.as_strategy(GenerationMode.NEGATIVE, path_parameters={"id": document_id})
+            )
+
+        @given(case=st.one_of(strategies))
+        @settings(
+            max_examples=WRITE_EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def check(case):
+            response = case.call(headers=headers)
+            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
+
+        try:
+            check()
+        except AssertionError as error:
+            failures.append(str(error).splitlines()[0])
+    assert failures == []
