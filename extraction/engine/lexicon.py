@@ -48,14 +48,16 @@ INVOICE_NUMBER = compile_labels(
         (r"(?:nr|numer)\.?\s*faktury|faktura\s*(?:vat\s*)?(?:nr|numer)\.?", 10),
         # The title, some words, then "Nr.": "Rechnung des Versicherers (575) Nr. 00.123.456.7-2018-1".
         (
-            r"(?:\w*rechnung|invoice|facture|factuur|faktura|factura|fattura|gutschrift|avoir|credit\s*note|lasku|arve)"
+            r"(?:\w*rechnung|rechnungskorrektur|\w*gutschrift|stornorechnung|invoice|facture|factuur|faktura|factura|"
+            r"fattura|avoir|credit\s*note|debit\s*note|creditnota|hyvityslasku|kreeditarve|kreditfaktura|lasku|arve)"
             r"\b(?:(?!bestell|order|auftrag|liefer|kunde|customer|client|commande)(?:[^:\d]|\(\d{1,4}\))){0,40}?\b"
             + _NO,
             8,
         ),
         # The document title followed by its number: "Invoice FA-2017-0008", "Rechnung Nr. 42".
         (
-            r"invoice|\w*rechnung|facture|factuur|arve|lasku|faktura|factura|fattura|credit\s*note|gutschrift|avoir",
+            r"invoice|\w*rechnung|rechnungskorrektur|facture|factuur|arve|lasku|faktura|factura|fattura|credit\s*note|"
+            r"\w*gutschrift|avoir|creditnota|hyvityslasku|kreeditarve|kreditfaktura",
             4,
         ),
     ]
