@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from accounts.models import Role
 from approvals.choices import EXPENSE_REPORT, StepRule
 from bookkeeping.models import Contact, FinanceAccount, Project
+from core.validation import MAX_POSITIVE_INT
 from documents.choices import DocumentType
 
 TYPE_CHOICES = [*DocumentType.choices, (EXPENSE_REPORT, "Expense report (as a whole)")]
@@ -43,7 +44,10 @@ class WorkflowForm(forms.Form):
         queryset=FinanceAccount.objects.none(), required=False, empty_label="Any finance account"
     )
     priority = forms.IntegerField(
-        min_value=0, initial=100, help_text="Lowest number wins when several match."
+        min_value=0,
+        max_value=MAX_POSITIVE_INT,
+        initial=100,
+        help_text="Lowest number wins when several match.",
     )
     remind_after_hours = forms.IntegerField(
         label="Remind after (hours)", min_value=1, max_value=720, initial=24
