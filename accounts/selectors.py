@@ -26,6 +26,19 @@ def membership_get(*, user: AbstractBaseUser, company_id: int | str | None) -> M
     return first_two[0] if first_two else None
 
 
+def member_of(*, company: Company | int, user_id: int | str | None) -> Membership | None:
+    """The membership of user `user_id` in `company` (with its user and manager), or None: the one way
+    services check that a person named in input belongs to the company."""
+    if user_id in (None, "") or not str(user_id).isdigit():
+        return None
+    company_id = company.pk if isinstance(company, Company) else company
+    return (
+        Membership.objects.filter(company_id=company_id, user_id=int(user_id))
+        .select_related("user", "manager")
+        .first()
+    )
+
+
 def companies_for_user(*, user: AbstractBaseUser) -> list[Company]:
     return [m.company for m in Membership.objects.select_related("company").filter(user=user)]
 

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.selectors import member_of
 from approvals.choices import EXPENSE_REPORT, Decision, RequestStatus, StepRule, StepStatus
 from approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRequestStep, ApprovalWorkflow
 from bookkeeping.models import ScoroUser
@@ -208,11 +209,7 @@ def approval_plan_for_expense_report(*, report) -> ApprovalPlan | None:
             return ApprovalPlan(
                 workflow=workflow, steps=steps, remind_after_hours=workflow.remind_after_hours
             )
-    membership = (
-        Membership.objects.filter(company=report.company, user_id=report.employee_id)
-        .select_related("manager")
-        .first()
-    )
+    membership = member_of(company=report.company, user_id=report.employee_id)
     manager = membership.manager if membership else None
     if (
         manager is None

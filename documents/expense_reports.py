@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.roles import role_can
+from accounts.selectors import member_of
 from audit.services import audit_record
 from bookkeeping.models import DimensionGroup, Project
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -118,7 +119,7 @@ def _employee_for(*, company, membership: Membership, employee_id: Any):
         return membership.user
     if not role_can(membership.role, "documents.code"):
         raise ValidationFailed("You can only create reports for yourself.", {"field": "employee"})
-    other = Membership.objects.filter(company=company, user_id=employee_id).select_related("user").first()
+    other = member_of(company=company, user_id=employee_id)
     if other is None:
         raise ValidationFailed("That person is not a member of this company.", {"field": "employee"})
     return other.user

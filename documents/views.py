@@ -39,7 +39,7 @@ from documents.selectors import (
     rejections_for,
 )
 from publishing.selectors import publishing_summary_for
-from scoro_sync.models import ScoroConnection
+from scoro_sync.selectors import connection_for as scoro_connection_for
 
 PAGE_SIZE = 50
 OPEN = (S.RECEIVED, S.EXTRACTING, S.TO_REVIEW, S.REJECTED)
@@ -168,7 +168,7 @@ def list_row(
 
 def _site_url(company) -> str:
 
-    connection = ScoroConnection.objects.filter(company=company).first()
+    connection = scoro_connection_for(company=company)
     return connection.site_url if connection else ""
 
 

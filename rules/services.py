@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership
 from accounts.roles import role_can
+from accounts.selectors import member_of
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.errors import ApplicationError, ValidationFailed
@@ -191,11 +191,7 @@ def _member(company, value: Any):
     if value in (None, ""):
         return None
     pk = value.pk if hasattr(value, "pk") else value
-    membership = (
-        Membership.objects.filter(company=company, user_id=pk).select_related("user").first()
-        if str(pk).isdigit() and int(pk) <= MAX_ID
-        else None
-    )
+    membership = member_of(company=company, user_id=pk) if str(pk).isdigit() and int(pk) <= MAX_ID else None
     if membership is None or not role_can(membership.role, "documents.approve"):
         raise ValidationFailed("The approver must be a member who may approve.", {"field": "approver"})
     return membership.user

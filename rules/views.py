@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from accounts.models import Membership
 from accounts.roles import PERMISSIONS
+from accounts.selectors import members_of
 from accounts.views_mixins import CompanyRequiredMixin
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.errors import ApplicationError
@@ -85,9 +85,7 @@ class RuleFormView(CompanyRequiredMixin, View):
     def context(self, request, rule, draft, preview, data=None):
         company = request.company
         shown = draft or rule
-        approvers = Membership.objects.filter(
-            company=company, role__in=PERMISSIONS["documents.approve"]
-        ).select_related("user")
+        approvers = members_of(company=company).filter(role__in=PERMISSIONS["documents.approve"])
         return {
             "title": f"Rule: {rule.name}" if rule else "New rule",
             "rule": rule,

@@ -37,6 +37,7 @@ from scoro_sync.errors import (
     ScoroUnavailable,
 )
 from scoro_sync.models import ApiCallCount, ScoroConnection, SyncRun
+from scoro_sync.selectors import connection_for
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def scoro_client_for(
     (sync runs use it to count their own calls).
     """
     if connection is None:
-        connection = ScoroConnection.objects.for_company(company).first()
+        connection = connection_for(company=company)
     if connection is None or not connection.is_connected:
         raise ApplicationError(
             f"{company.name} is not connected to Scoro. An admin can connect it under "
@@ -254,7 +255,7 @@ def connection_activate(
         raise ValidationFailed("Enter the Scoro API key.", {"api_key": ["Required."]})
     if not company_account_id:
         raise ValidationFailed("Enter the Scoro company account id.", {"company_account_id": ["Required."]})
-    current = ScoroConnection.objects.for_company(company).first()
+    current = connection_for(company=company)
     if current is not None and current.is_connected:
         raise InvalidTransition(
             "Scoro is already connected. Deactivate the connection to change its credentials."
@@ -394,7 +395,7 @@ def sync_start(
     company is returned instead of starting a second one."""
     from scoro_sync.sync import normalise_types
 
-    connection = ScoroConnection.objects.for_company(company).first()
+    connection = connection_for(company=company)
     if connection is None or not connection.is_connected:
         raise InvalidTransition("Connect Scoro first (Settings › Integrations › Scoro).")
     try:

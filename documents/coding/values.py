@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import Membership
+from accounts.selectors import member_of
 from audit.services import audit_record
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.errors import InvalidTransition, StaleVersion, ValidationFailed
@@ -368,11 +368,7 @@ def _assign(*, document: Document, user_id: Any) -> None:
         raise ValidationFailed(
             "That person is not a member of this company.", {"field": "assigned_to"}
         ) from None
-    membership = (
-        Membership.objects.filter(company_id=document.company_id, user_id=user_id)
-        .select_related("user")
-        .first()
-    )
+    membership = member_of(company=document.company_id, user_id=user_id)
     if membership is None:
         raise ValidationFailed("That person is not a member of this company.", {"field": "assigned_to"})
     document.assigned_to = membership.user

@@ -14,6 +14,7 @@ from documents.choices import DocumentType, ExpenseReportStatus
 from documents.models import Document, ExpenseReport
 from publishing.models import PublishAttempt
 from scoro_sync.models import ScoroConnection
+from scoro_sync.selectors import connection_for as scoro_connection_for
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def resume_delay(resumes: int) -> float:
 
 
 def connection_for(company) -> ScoroConnection | None:
-    return ScoroConnection.objects.for_company(company).first()
+    return scoro_connection_for(company=company)
 
 
 def enqueue(attempt_id: int, *, countdown: float | None = None) -> None:
