@@ -128,8 +128,11 @@ def _build(
         refused = "empty"
     elif not refused and not content_type:
         refused = f"type not allowed ({declared or 'unknown'})"
+    safe = safe_name(name, content_type, f"attachment-{index}")
+    if description.strip().lower() in (safe.lower(), safe.rsplit(".", 1)[0].lower()):
+        description = ""  # says nothing the name does not
     return EmbeddedFile(
-        name=safe_name(name, content_type, f"attachment-{index}"),
+        name=safe,
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
