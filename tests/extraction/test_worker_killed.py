@@ -100,6 +100,9 @@ def test_worker_killed_during_ocr_is_retried_and_finishes_once(
     # The original message, redelivered late (after the visibility timeout), finds nothing to do.
     from extraction.tasks import extract_document
 
-    assert extract_document.apply(args=(document.pk,)).get() == "nothing to do"
+    # .result, not .get(): Celery's "would block" flag is process-global and an eager task run by an
+    # earlier test's live-server thread can leave it set; an EagerResult never blocks.
+    redelivered = extract_document.apply(args=(document.pk,))
+    assert redelivered.successful() and redelivered.result == "nothing to do"
     assert AuditEvent.objects.filter(target_id=document.pk, verb="finish_extraction").count() == 1
     rescuer.stop()

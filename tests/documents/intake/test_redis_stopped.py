@@ -93,8 +93,8 @@ def web(broker_mode, own_redis, tmp_path):
 
     def up():
         try:
-            return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200
+        except requests.RequestException:  # not listening yet, or still loading the app on a busy machine
             return False
 
     try:
