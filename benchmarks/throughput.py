@@ -140,7 +140,13 @@ def _start_worker(processes: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "LOG_LEVEL": "INFO"}  # its "ready." line tells us it consumes
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip
-    _wait(lambda: "ready." in log.read_text(errors="replace") or proc.poll() is not None, 60, "the worker")
+    try:
+        _wait(
+            lambda: "ready." in log.read_text(errors="replace") or proc.poll() is not None, 60, "the worker"
+        )
+    except SystemExit:
+        _stop(proc)
+        raise
     if proc.poll() is not None:
         raise SystemExit(f"the worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
     return proc
