@@ -38,7 +38,7 @@ def test_drag_and_drop_two_files_then_inbox(transactional_db, live_server, page,
         {"name": "taxi.jpg", "type": "image/jpeg", "b64": base64.b64encode(samples.image("JPEG")).decode()},
     ]
     page.evaluate(DROP_FILES_JS, {"files": files})
-    page.wait_for_function("document.querySelectorAll('[data-list] li.done').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('[data-list] li.done').length === 2")
     assert page.locator("[data-list] li.done progress").evaluate_all("bars => bars.map(b => b.value)") == [
         100,
         100,
