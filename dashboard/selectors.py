@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Company
 from approvals.selectors import approval_pending_count
-from documents.choices import FIELD_LABELS, DocumentType
+from documents.choices import CODED_STATUSES, FIELD_LABELS, SPEND_STATUSES, DocumentType
 from documents.choices import DocumentStatus as S
 from documents.models import Document
 from scoro_sync.models import ApiCallCount, ScoroConnection
@@ -43,9 +43,7 @@ EXTRACTED_FIELDS: tuple[str, ...] = (
     "tax_total",
 )
 # A person has looked at (and possibly corrected) the document's fields once it left review.
-REVIEWED_STATUSES = (S.IN_APPROVAL, S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
 # Spend is what the company has accepted: approved (or needing no approval) and later.
-SPEND_STATUSES = (S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
 SPEND_TYPES = (DocumentType.PURCHASE_INVOICE, DocumentType.RECEIPT)
 SPEND_MONTHS = 12
 TOP_PROJECTS = 8
@@ -139,7 +137,7 @@ def overview_for(*, user, company: Company, can_review: bool = True, today: date
 
     # 1. One aggregate: statuses, the user's review queue, failures, spend outside the company currency
     #    and, per extracted field, how often it had a value and how often a person changed it.
-    reviewed = Q(status__in=REVIEWED_STATUSES)
+    reviewed = Q(status__in=CODED_STATUSES)
     # What this person can act on now: documents to review (or rejected back to review) that are
     # theirs or nobody's yet, for those who review; approvals are counted apart.
     waiting = (

@@ -21,6 +21,18 @@ class DocumentStatus(models.TextChoices):
     PUBLISH_FAILED = "publish_failed", "Publishing failed"
 
 
+# Groupings of document statuses, named once here (filters, counts and guards import them).
+_S = DocumentStatus
+# Not yet past review: still being read, reviewed, or sent back.
+OPEN_STATUSES = frozenset({_S.RECEIVED, _S.EXTRACTING, _S.TO_REVIEW, _S.REJECTED})
+# Past review (coded): in approval, ready, or on its way to Scoro.
+CODED_STATUSES = (_S.IN_APPROVAL, _S.READY, _S.QUEUED, _S.PUBLISHING, _S.PUBLISHED, _S.PUBLISH_FAILED)
+# Money that is spent: coded and not waiting for approval.
+SPEND_STATUSES = tuple(s for s in CODED_STATUSES if s != _S.IN_APPROVAL)
+# A worker holds the document: no edits until it lets go.
+LOCKED_STATUSES = frozenset({_S.EXTRACTING, _S.QUEUED, _S.PUBLISHING})
+
+
 class DocumentSource(models.TextChoices):
     BROWSER = "browser", "Browser upload"
     MOBILE = "mobile", "Phone capture"

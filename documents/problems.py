@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from documents.choices import OPEN_STATUSES
 from documents.choices import DocumentStatus as S
 from documents.coding import duplicate_candidates, recording_required_for
 from documents.models import Document
@@ -67,7 +68,6 @@ FIELD_NAMES = {
 }
 # Problems that only matter while a document can still be corrected.
 LIST_PREFETCH = ("lines",)
-OPEN_STATUSES = frozenset({S.RECEIVED, S.EXTRACTING, S.TO_REVIEW, S.REJECTED})
 
 
 @dataclass(frozen=True)

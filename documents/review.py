@@ -8,13 +8,12 @@ from typing import Any
 from django.db.models import Count
 
 from bookkeeping.models import Dimension, FinanceAccount, Project, TaxRate
-from documents.choices import DocumentStatus as S
+from documents.choices import CODED_STATUSES
 from documents.coding import AMOUNT_FIELDS, duplicate_candidates
 from documents.models import Document
 from documents.problems import document_problems, problems_by_field
 
 # Documents whose coding a person has confirmed: what suggestions learn from.
-CODED_STATUSES = (S.IN_APPROVAL, S.READY, S.QUEUED, S.PUBLISHING, S.PUBLISHED, S.PUBLISH_FAILED)
 SUGGESTED_FIELDS = {"project": Project, "finance_account": FinanceAccount, "tax_rate": TaxRate}
 
 

@@ -17,6 +17,7 @@ from core.errors import InvalidTransition, StaleVersion, ValidationFailed
 from core.hooks import Happened, announce
 from core.parsing import clean_date
 from core.validation import AMOUNT, PERCENT, PRICE, QUANTITY, InputError, parse_decimal, parse_id
+from documents.choices import LOCKED_STATUSES
 from documents.choices import DocumentStatus as S
 from documents.models import Document, DocumentLine
 
@@ -80,7 +81,6 @@ LINE_VALUES = {
 }
 
 # A document in these states is being sent to Scoro right now; it cannot change under the worker.
-LOCKED_STATUSES = frozenset({S.EXTRACTING, S.QUEUED, S.PUBLISHING})
 DELETABLE_STATUSES = frozenset(
     {S.RECEIVED, S.TO_REVIEW, S.REJECTED, S.IN_APPROVAL, S.READY, S.PUBLISH_FAILED}
 )
