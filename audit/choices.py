@@ -39,7 +39,7 @@ class AuditVerb(models.TextChoices):
     APPROVAL_FORWARDED = "approval_forwarded", "Approval step forwarded"
     APPROVAL_RESTARTED = "approval_restarted", "Approval restarted"
     APPROVE = "approve", "Approved"
-    REJECT = "reject", "Sent back to review"
+    REJECT = "reject", "Rejected"
     # Expense reports
     EXPENSE_REPORT_CREATED = "expense_report_created", "Expense report created"
     EXPENSE_REPORT_CHANGED = "expense_report_changed", "Expense report changed"
@@ -65,7 +65,9 @@ class AuditVerb(models.TextChoices):
     WORKFLOW_CREATED = "workflow_created", "Approval workflow created"
     WORKFLOW_UPDATED = "workflow_updated", "Approval workflow changed"
     WORKFLOW_DELETED = "workflow_deleted", "Approval workflow deleted"
-    # Company, Scoro connection and background data
+    # Company, members, Scoro connection and background data
+    INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
     ROTATE_INBOUND_ADDRESS = "rotate_inbound_address", "Forwarding address changed"
     SET_INBOUND_SENDERS = "set_inbound_senders", "Allowed senders changed"
     SCORO_CONNECTED = "scoro.connected", "Connected to Scoro"
