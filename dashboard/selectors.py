@@ -8,7 +8,7 @@ couple of short lists, the approvals count and the Scoro API call counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,6 +23,7 @@ from approvals.selectors import approval_pending_count
 from documents.choices import CODED_STATUSES, FIELD_LABELS, SPEND_STATUSES, DocumentType
 from documents.choices import DocumentStatus as S
 from documents.models import Document
+from rules.services import paused_rules
 from scoro_sync.models import ApiCallCount, ScoroConnection
 from scoro_sync.services import scoro_today
 
@@ -88,6 +89,7 @@ class Overview:
     api_call_budget: int
     api_calls_by_day: list[dict]  # [{"day": date, "calls": int}]
     scoro_state: str = ""
+    paused_rules: list[dict] = field(default_factory=list)  # [{"pk", "name"}]: targets inactive in Scoro
 
     @property
     def waiting_total(self) -> int:
@@ -259,6 +261,7 @@ def overview_for(*, user, company: Company, can_review: bool = True, today: date
             for n in range(API_CALL_DAYS)
         ],
         scoro_state=connection.get_state_display() if connection else "Not connected",
+        paused_rules=list(paused_rules(company).order_by("position", "id").values("pk", "name")),
     )
 
 

@@ -364,10 +364,39 @@ def rule_plan(rule: Rule, document: Document, *, taken: set[str] | None = None) 
     return plan
 
 
+# The records a rule sets. One that is no longer active in Scoro pauses the rule: it is never applied
+# with a target Scoro would refuse (or silently without it) until a person picks another.
+TARGETS = ("project", "finance_account", "tax_rate", "product")
+INACTIVE_TARGET = (
+    Q(project__is_active=False)
+    | Q(finance_account__is_active=False)
+    | Q(tax_rate__is_active=False)
+    | Q(product__is_active=False)
+    | Q(dimensions__is_active=False)
+)
+
+
+def rule_broken_targets(rule: Rule) -> list[str]:
+    """ "project Website" for each target of `rule` that is no longer active in Scoro."""
+    broken = [
+        f"{name.replace('_', ' ')} {target}"
+        for name in TARGETS
+        if (target := getattr(rule, name)) is not None and not target.is_active
+    ]
+    broken += [f"dimension {d}" for d in rule_dimensions(rule) if not d.is_active]
+    return broken
+
+
+def paused_rules(company) -> QuerySet[Rule]:
+    """Switched-on rules held back because a target is no longer active in Scoro."""
+    return Rule.objects.for_company(company).filter(is_active=True).filter(INACTIVE_TARGET).distinct()
+
+
 def active_rules(company) -> QuerySet[Rule]:
     return (
         Rule.objects.for_company(company)
         .filter(is_active=True)
+        .exclude(pk__in=paused_rules(company).values("pk"))
         .select_related("supplier", "project", "finance_account", "tax_rate", "product", "approver")
         .prefetch_related("dimensions")
         .order_by("position", "id")

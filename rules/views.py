@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -15,6 +16,7 @@ from documents.choices import DocumentType
 from rules.models import Rule
 from rules.services import (
     active_rules,
+    rule_broken_targets,
     rule_build,
     rule_delete,
     rule_describe,
@@ -43,7 +45,7 @@ class RuleListView(CompanyRequiredMixin, View):
             "rules/list.html",
             {
                 "title": "Rules",
-                "rules": [(r, rule_describe(r)) for r in rules],
+                "rules": [(r, rule_describe(r), rule_broken_targets(r)) for r in rules],
                 "active": active_rules(request.company).count(),
             },
         )
@@ -85,6 +87,7 @@ class RuleFormView(CompanyRequiredMixin, View):
     def context(self, request, rule, draft, preview, data=None):
         company = request.company
         shown = draft or rule
+        broken = rule_broken_targets(shown) if shown else []
         approvers = members_of(company=company).filter(role__in=PERMISSIONS["documents.approve"])
         return {
             "title": f"Rule: {rule.name}" if rule else "New rule",
@@ -93,18 +96,26 @@ class RuleFormView(CompanyRequiredMixin, View):
             "data": data or {},
             "selected_dimensions": {d.pk for d in rule_dimensions(shown)} if shown else set(),
             "preview": preview,
+            "broken": broken,
             "preview_description": rule_describe(draft) if draft else "",
             "suppliers": Contact.objects.for_company(company).filter(is_active=True, is_supplier=True),
-            "projects": Project.objects.for_company(company).filter(is_active=True),
-            "finance_accounts": FinanceAccount.objects.for_company(company).filter(is_active=True),
-            "tax_rates": TaxRate.objects.for_company(company).filter(is_active=True),
-            "products": Product.objects.for_company(company).filter(is_active=True),
+            "projects": _choices(Project, company, shown, "project"),
+            "finance_accounts": _choices(FinanceAccount, company, shown, "finance_account"),
+            "tax_rates": _choices(TaxRate, company, shown, "tax_rate"),
+            "products": _choices(Product, company, shown, "product"),
             "dimensions": Dimension.objects.for_company(company)
             .filter(is_active=True)
             .select_related("group"),
             "approvers": approvers,
             "types": DocumentType.choices,
         }
+
+
+def _choices(model, company, rule, name: str):
+    """The active records, and the rule's own target even when Scoro no longer has it active (the
+    editor shows it, marked, rather than "—")."""
+    current = getattr(rule, f"{name}_id", None) if rule else None
+    return model.objects.for_company(company).filter(Q(is_active=True) | Q(pk=current))
 
 
 class RuleDeleteView(CompanyRequiredMixin, View):

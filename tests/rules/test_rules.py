@@ -209,3 +209,42 @@ def test_rules_api_crud_preview_and_roles(
     assert api_client_for(other_user).delete(f"/api/v1/rules/{rule_id}/").status_code == 404
     assert client.delete(f"/api/v1/rules/{rule_id}/").status_code == 204
     assert not Rule.objects.exists()
+
+
+def test_a_rule_whose_target_is_inactive_is_paused_shown_and_previewable(client, company, accountant, books):
+    from rules.models import Rule
+    from rules.services import active_rules, paused_rules, rule_broken_targets, rules_apply
+
+    rule = Rule.objects.create(
+        company=company,
+        name="Hosting",
+        keyword="hosting",
+        project=books["project"],
+        finance_account=books["account"],
+    )
+    books["project"].is_active = False
+    books["project"].save()
+    books["account"].is_active = False
+    books["account"].save()
+    rule.refresh_from_db()
+    assert rule_broken_targets(rule) == ["project Website", "finance account 4000 Hosting"]
+    assert list(paused_rules(company)) == [rule] and rule not in active_rules(company)
+    document = make_document(company, lines=[("Cloud hosting May", "100.00")])
+    assert rules_apply(document=document) == []  # never applied meanwhile
+    document.refresh_from_db()
+    assert document.project_id is None and not (document.coding_sources or {})
+
+    client.force_login(accountant)
+    listing = client.get("/rules/").content.decode()
+    assert "Paused: project Website, finance account 4000 Hosting inactive in Scoro" in listing
+    editor = client.get(f"/rules/{rule.pk}/").content.decode()
+    assert "no longer active in Scoro" in editor and "Website (inactive in Scoro)" in editor
+    # "Try on past documents" posts what the editor shows: it works for the saved rule.
+    preview = client.post(
+        f"/rules/{rule.pk}/",
+        {"name": "Hosting", "keyword": "hosting", "project": books["project"].pk,
+         "finance_account": books["account"].pk, "is_active": "on", "then": "preview"},
+    )  # fmt: skip
+    assert preview.status_code == 200 and "A rule needs at least one action" not in preview.content.decode()
+    overview = client.get("/dashboard/").content.decode()
+    assert "1 rule paused:" in overview and ">Hosting</a>" in overview

@@ -189,3 +189,39 @@ def test_an_expense_report_waits_for_its_receipts_and_can_be_withdrawn(
     assert page.get_by_test_id("confirm-report").is_disabled()
     assert page.get_by_test_id("withdraw-report").count() == 0  # only the employee withdraws
     screenshot(page, "3-accountant-report")
+
+
+def test_a_rule_with_an_inactive_target_stays_visible(
+    page, live_server, screenshot, company, accountant, books
+):
+    from rules.models import Rule
+
+    Rule.objects.create(
+        company=company,
+        name="Cloud hosting",
+        keyword="hosting",
+        project=books["project"],
+        finance_account=books["account"],
+    )
+    make_document(
+        company, status="published", lines=[("Hosting May", "100.00")], fields={"invoice_number": "H-1"}
+    )
+    books["project"].is_active = False
+    books["project"].save()
+    login(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/dashboard/")
+    assert "1 rule paused: Cloud hosting" in page.get_by_test_id("paused-rules").inner_text()
+    screenshot(page, "1-overview-flag")
+    page.get_by_test_id("paused-rules").get_by_role("link", name="Cloud hosting").click()
+    assert "project Website is no longer active in Scoro" in page.get_by_test_id("rule-broken").inner_text()
+    assert (
+        page.get_by_test_id("rule-project").locator("option:checked").inner_text()
+        == "Website (inactive in Scoro)"
+    )
+    page.get_by_test_id("rule-preview").click()
+    page.get_by_test_id("preview").wait_for()
+    assert "A rule needs at least one action" not in page.content()
+    screenshot(page, "2-editor-preview")
+    page.goto(f"{live_server.url}/rules/")
+    assert page.get_by_test_id("rule-paused").inner_text() == "Paused: project Website inactive in Scoro"
+    screenshot(page, "3-rule-list")
