@@ -72,6 +72,7 @@ class AuditVerb(models.TextChoices):
     SET_INBOUND_SENDERS = "set_inbound_senders", "Allowed senders changed"
     SCORO_CONNECTED = "scoro.connected", "Connected to Scoro"
     SCORO_ACTIVATED = "scoro.activated", "Scoro connection activated"
+    SCORO_SITE_CHANGED = "scoro.site_changed", "Connected to another Scoro site (its ids forgotten)"
     SCORO_DEACTIVATED = "scoro.deactivated", "Scoro connection deactivated"
     SCORO_SETTINGS_CHANGED = "scoro.settings_changed", "Scoro settings changed"
     SCORO_SYNC_STARTED = "scoro.sync_started", "Sync with Scoro started"

@@ -152,6 +152,12 @@ class DocumentLine(models.Model):
     unit_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     tax_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # A structured e-invoice's own terms for the line (EN 16931): VAT category, gross price, price
+    # discount, base quantity, line allowances/charges, sub-line ids. Read-only; never edited.
+    einvoice = models.JSONField(default=dict, blank=True)
+    # False for a heading (EXTENDED GROUP line, a parent of sub-lines) or an information line: its amount
+    # is the sum of its sub-lines, so totals and Scoro count only the others.
+    counted = models.BooleanField(default=True)
     # Per-line coding; empty means "as the header".
     product = models.ForeignKey("bookkeeping.Product", null=True, blank=True, on_delete=models.PROTECT)
     project = models.ForeignKey("bookkeeping.Project", null=True, blank=True, on_delete=models.PROTECT)

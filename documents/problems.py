@@ -28,7 +28,14 @@ from documents.choices import OPEN_STATUSES
 from documents.choices import DocumentStatus as S
 from documents.coding import duplicate_candidates, recording_required_for
 from documents.models import Document
-from documents.readiness import TOLERANCE, line_label, line_problems, missing_coding, totals_problem
+from documents.readiness import (
+    TOLERANCE,
+    line_label,
+    line_problems,
+    missing_coding,
+    totals_problem,
+    totals_warnings,
+)
 
 # Confidences are calibrated (extraction): below this line a value is wrong often enough to check it.
 LOW_CONFIDENCE = 0.9
@@ -166,6 +173,8 @@ def document_problems(
     problem = totals_problem(document)
     if problem:
         add("total", "totals", problem, "totals do not add up" if document.total is not None else "no total")
+    for warning in totals_warnings(document):
+        add("total", "warning", warning, "check the totals")
     for line, problem in line_problems(document):
         add("lines", "line", f"{line_label(line)}: {problem}", f"line {line.position} does not add up")
     problem = vat_check(document)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from bookkeeping.models import Contact
+from bookkeeping.selectors import match_vat_code, purchase_vat_codes
 from core import metrics
 from core.hooks import Happened, announce
 from core.parsing import date_or_none, decimal_or_none
@@ -202,23 +203,46 @@ def _denormalise(document: Document, fields: dict) -> None:
     document.tax_total = decimal_or_none(fields.get("tax_total"), places=2, max_digits=14)
 
 
+# The line keys that are EN 16931 terms of a structured e-invoice (kept on DocumentLine.einvoice).
+EINVOICE_LINE_KEYS = (
+    "vat_category",
+    "gross_price",
+    "price_discount",
+    "base_quantity",
+    "allowances",
+    "charges",
+    "line_id",
+    "parent_line_id",
+    "line_status",
+    "discount_percent",
+    "discount_amount",
+)
+
+
 def _replace_lines(document: Document, lines: list[dict]) -> None:
     document.lines.all().delete()
-    DocumentLine.objects.bulk_create(
-        [
-            DocumentLine(
-                document=document,
-                position=position,
-                description=str(line.get("description") or "")[:500],
-                quantity=decimal_or_none(line.get("quantity"), places=4, max_digits=14) or Decimal("1"),
-                unit_price=decimal_or_none(line.get("unit_price"), places=4, max_digits=14),
-                total=decimal_or_none(line.get("total"), places=2, max_digits=14),
-                tax_percent=decimal_or_none(line.get("tax_rate"), places=2, max_digits=6),
+    structured = document.extraction_source.startswith("einvoice")
+    codes = purchase_vat_codes(document.company) if structured else []
+    rows = []
+    for position, line in enumerate((ln for ln in lines if isinstance(ln, dict)), start=1):
+        row = DocumentLine(
+            document=document,
+            position=position,
+            description=str(line.get("description") or "")[:500],
+            quantity=decimal_or_none(line.get("quantity"), places=4, max_digits=14) or Decimal("1"),
+            unit_price=decimal_or_none(line.get("unit_price"), places=4, max_digits=14),
+            total=decimal_or_none(line.get("total"), places=2, max_digits=14),
+            tax_percent=decimal_or_none(line.get("tax_rate"), places=2, max_digits=6),
+            einvoice={k: line[k] for k in EINVOICE_LINE_KEYS if line.get(k) not in (None, "", [])},
+            counted=line.get("counted", True) is not False,
+        )
+        if structured and (row.tax_percent is not None or row.einvoice.get("vat_category")):
+            # The invoice states each line's rate and category: pre-fill the company's Scoro VAT code.
+            row.tax_rate = match_vat_code(
+                codes, percent=row.tax_percent, category=row.einvoice.get("vat_category")
             )
-            for position, line in enumerate(lines, start=1)
-            if isinstance(line, dict)
-        ]
-    )
+        rows.append(row)
+    DocumentLine.objects.bulk_create(rows)
 
 
 # ---------------------------------------------------------------------------------- learning

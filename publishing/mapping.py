@@ -18,23 +18,28 @@ Decisions (see also the docstring of the publishing.services package):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from documents.choices import DocumentType
+from documents.readiness import amount_sign, breakdown_agrees, document_net, einvoice_totals
 
-CENT = Decimal("0.01")
+# Re-exported: callers read lines and prices through the mapping.
+from publishing.lines import (
+    CENT,
+    coded_lines,
+    exact_quantity_price,
+    line_price,
+    line_warnings,
+    money,
+    object_dimension,
+)
+
 MARKER_PREFIX = "[Envoice "
 MIXED_PROJECTS = -1
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _money(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _num(value: Decimal | None) -> float | None:
     """Scoro takes JSON numbers; money and quantities have at most 4 decimals."""
     return None if value is None else float(Decimal(value).normalize())
@@ -52,14 +57,6 @@ def has_marker(text: str | None, reference: str) -> bool:
     return marker(reference) in (text or "")
 
 
-def object_dimension(dimensions: Iterable) -> Any:
-    """The header's accounting object: the first dimension that is not a project dimension."""
-    for dim in dimensions:
-        if getattr(dim.group, "name", "") != "Project":
-            return dim
-    return None
-
-
 def comment_text(*, approval_comment: str, po_number: str | None, reference: str, note: str = "") -> str:
     """ "Imported from Envoice. Approved by … Purchase order: PO-1. [Envoice envoice-3-d42]"."""
     parts = [approval_comment.strip() or "Imported from Envoice."]
@@ -69,153 +66,6 @@ def comment_text(*, approval_comment: str, po_number: str | None, reference: str
         parts.append(f"Purchase order: {po_number.strip()}.")
     parts.append(marker(reference))
     return " ".join(parts)
-
-
-# --------------------------------------------------------------------------------------------- guard
-def missing_for_publishing(document, lines: list | None = None) -> list[str]:
-    """What stops `document` from being published: no orphaned costs, so every cost line needs a finance
-    account and a project (its own or the header's); a bill also needs a supplier."""
-
-    lines = list(document.lines.all()) if lines is None else lines
-    missing = []
-    if document.type == DocumentType.PURCHASE_INVOICE and document.supplier_id is None:
-        missing.append("supplier")
-    if lines:
-        if any(line.finance_account_id is None for line in lines) and document.finance_account_id is None:
-            missing.append("finance account")
-        if any(line.project_id is None for line in lines) and document.project_id is None:
-            missing.append("project")
-    else:
-        if document.finance_account_id is None:
-            missing.append("finance account")
-        if document.project_id is None:
-            missing.append("project")
-    return missing
-
-
-# --------------------------------------------------------------------------------------------- lines
-def _net_unit_price(line) -> Decimal:
-    if line.unit_price is not None:
-        return Decimal(line.unit_price)
-    if line.total is not None:
-        qty = Decimal(line.quantity or 1) or Decimal(1)
-        return Decimal(line.total) / qty
-    return Decimal(0)
-
-
-def _totals_agree(document, lines: list) -> bool:
-    """Do the lines' totals add up to the document's net amount (its subtotal, or total − VAT, or the
-    total when there is no VAT)? Only then is a line total trusted over its unit price."""
-    if not lines or any(line.total is None for line in lines):
-        return False
-    line_sum = sum((Decimal(line.total) for line in lines), Decimal(0))
-    slack = CENT * len(lines)
-    nets = []
-    if document.subtotal is not None:
-        nets.append(Decimal(document.subtotal))
-    elif document.total is not None:
-        tax = Decimal(document.tax_total) if document.tax_total is not None else None
-        if tax is not None:
-            nets.append(Decimal(document.total) - tax)
-        elif document.tax_rate is None or not document.tax_rate.percent:
-            nets.append(Decimal(document.total))
-    return any(abs(line_sum - net) <= slack for net in nets)
-
-
-def line_price(document, line, lines: list) -> tuple[Decimal, str | None]:
-    """(net unit price to send, warning or None) for one document line.
-
-    The safety net for a misread line: when quantity × unit price is not the line total (beyond the
-    rounding of a unit price to cents), the unit price is not sent blindly. If the line totals add up
-    to the document's net amount, the line total is right and the price becomes total / quantity;
-    otherwise the unit price is kept. Either way the attempt records a warning for a person.
-    """
-    price = _net_unit_price(line)
-    if line.unit_price is None or line.total is None:
-        return price, None
-    qty = Decimal(line.quantity if line.quantity is not None else 1)
-    if not qty:
-        return price, None
-    total = Decimal(line.total)
-    if abs(qty * price - total) <= max(CENT, abs(qty) * CENT / 2):
-        return price, None
-    label = f"Line {getattr(line, 'position', 0) + 1} “{(line.description or '')[:60]}”"
-    product = f"{_fmt(qty)} × {_fmt(price)} = {_fmt(qty * price)}, not its total {_fmt(total)}"
-    if _totals_agree(document, lines):
-        fixed = total / qty
-        return (
-            fixed,
-            f"{label}: {product}; sent price {_fmt(fixed)} (total ÷ quantity), which agrees with the document totals.",
-        )
-    return (
-        price,
-        f"{label}: {product}; the line totals do not add up to the document either, so the unit price was sent — check it.",
-    )
-
-
-def _fmt(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.0001')).normalize():f}"
-
-
-def line_warnings(document, lines: list | None = None) -> list[str]:
-    """The warnings `coded_lines` would attach to the lines it maps (see `line_price`)."""
-    return [c["warning"] for c in coded_lines(document, lines) if c.get("warning")]
-
-
-def _header_net(document) -> Decimal:
-    """Net amount of a document without lines: subtotal, else total minus VAT, else total ex. the tax rate."""
-    if document.subtotal is not None:
-        return Decimal(document.subtotal)
-    if document.total is not None and document.tax_total is not None:
-        return Decimal(document.total) - Decimal(document.tax_total)
-    if document.total is not None and document.tax_rate is not None:
-        return _money(Decimal(document.total) / (1 + Decimal(document.tax_rate.percent) / 100))
-    return Decimal(document.total or 0)
-
-
-def coded_lines(document, lines: list | None = None) -> list[dict[str, Any]]:
-    """Each cost line with its effective coding (own value, else the header's), in our own terms."""
-    lines = list(document.lines.all()) if lines is None else lines
-    header_object = object_dimension(document.dimensions.all())
-    out = []
-    for line in lines:
-        price, warning = line_price(document, line, lines)
-        tax_rate = line.tax_rate or document.tax_rate
-        percent = (
-            line.tax_percent if line.tax_percent is not None else (tax_rate.percent if tax_rate else None)
-        )
-        out.append(
-            {
-                "text": line.description or str(document),
-                "quantity": Decimal(line.quantity if line.quantity is not None else 1),
-                "price": price,
-                "warning": warning,
-                "percent": percent,
-                "tax_rate": tax_rate,
-                "finance_account": line.finance_account or document.finance_account,
-                "dimension": line.dimension or header_object,
-                "project": line.project or document.project,
-                "product": line.product,
-            }
-        )
-    if not out:
-        label = (
-            " ".join(x for x in (document.supplier_name, document.invoice_number) if x) or document.filename
-        )
-        out.append(
-            {
-                "text": label,
-                "quantity": Decimal(1),
-                "price": _header_net(document),
-                "percent": document.tax_rate.percent if document.tax_rate else None,
-                "tax_rate": document.tax_rate,
-                "finance_account": document.finance_account,
-                "dimension": header_object,
-                "project": document.project,
-                "product": None,
-            }
-        )
-    return out
 
 
 def _header_project(coded: list[dict[str, Any]]) -> int | None:
@@ -374,6 +224,85 @@ def missing_for_report(report, receipts: list) -> list[str]:
     return missing
 
 
+# --------------------------------------------------------------------------------------------- the guard
+def scoro_sums(
+    payload: dict[str, Any], kind: str, code_percents: dict[int, Decimal]
+) -> dict[Decimal, tuple[Decimal, Decimal]]:
+    """What Scoro computes from `payload`, per VAT percentage: (net, VAT). A line's net is
+    quantity × price × (1 − discount %) rounded to cents; its VAT is that net at its code's percentage
+    (the line's own percentage without a code)."""
+    qty_field, code_field, pct_field = (
+        ("amount", "vat_code_id", "vat") if kind == "bill" else ("quantity", "tax_code_id", "tax_percentage")
+    )
+    sums: dict[Decimal, tuple[Decimal, Decimal]] = {}
+    for line in payload.get("lines") or []:
+        qty = Decimal(str(line.get(qty_field) if line.get(qty_field) is not None else 1))
+        discount = Decimal(str(line.get("discount") or 0))
+        net = money(qty * Decimal(str(line.get("price") or 0)) * (1 - discount / 100))
+        code = line.get(code_field)
+        if code is not None and int(code) in code_percents:
+            percent = code_percents[int(code)]
+        else:
+            percent = Decimal(str(line.get(pct_field) or 0))
+        old_net, old_vat = sums.get(percent, (Decimal(0), Decimal(0)))
+        sums[percent] = (old_net + net, old_vat + net * percent / 100)
+    return sums
+
+
+def scoro_difference(
+    document, payload: dict[str, Any], kind: str, code_percents: dict[int, Decimal]
+) -> list[str]:
+    """How the Scoro document built from `payload` would differ from `document` by more than a cent per
+    VAT rate: net, VAT and total, per rate when the e-invoice has a VAT breakdown. Empty: it matches."""
+    sums = scoro_sums(payload, kind, code_percents)
+    scoro_net = sum((n for n, _v in sums.values()), Decimal(0))
+    scoro_vat = money(sum((v for _n, v in sums.values()), Decimal(0)))
+    sign = Decimal(amount_sign(document))
+    slack = CENT * max(1, len(sums))
+    problems = []
+    terms = einvoice_totals(document)
+    if terms is not None and breakdown_agrees(document, terms):
+        for group in terms.breakdown:
+            net, vat = sums.get(group.rate, (Decimal(0), Decimal(0)))
+            amount = sign * group.amount
+            if abs(money(vat) - amount) > CENT:
+                problems.append(
+                    f"at {group.rate.normalize():f} % the invoice states VAT {amount:.2f}, "
+                    f"Scoro would compute {money(vat):.2f} (on net {net:.2f})"
+                )
+        stated = {g.rate for g in terms.breakdown}
+        for rate, (_net, vat) in sums.items():
+            if rate not in stated and money(vat):
+                problems.append(
+                    f"Scoro would charge VAT {money(vat):.2f} at {rate.normalize():f} %, a rate the invoice does not use"
+                )
+        net = sign * document_net(document)
+        if abs(scoro_net - net) > CENT:
+            problems.append(f"net: invoice {net:.2f}, Scoro would compute {scoro_net:.2f}")
+        tax = sign * Decimal(document.tax_total)
+        if abs(scoro_vat - tax) > slack:
+            problems.append(f"VAT: invoice {tax:.2f}, Scoro would compute {scoro_vat:.2f}")
+        return problems
+    tax = Decimal(document.tax_total) * sign if document.tax_total is not None else None
+    total = Decimal(document.total) * sign if document.total is not None else None
+    if document.subtotal is not None:
+        net = Decimal(document.subtotal) * sign
+    elif total is not None and tax is not None:
+        net = total - tax
+    else:
+        net = None
+    if net is not None and abs(scoro_net - net) > slack:
+        problems.append(f"net: document {net:.2f}, Scoro would compute {scoro_net:.2f}")
+    if tax is not None and abs(scoro_vat - tax) > slack:
+        problems.append(
+            f"VAT: document {tax:.2f}, Scoro would compute {scoro_vat:.2f} from the VAT codes chosen "
+            f"(difference {scoro_vat - tax:+.2f})"
+        )
+    if total is not None and tax is not None and abs(scoro_net + scoro_vat - total) > slack and not problems:
+        problems.append(f"total: document {total:.2f}, Scoro would compute {scoro_net + scoro_vat:.2f}")
+    return problems
+
+
 # --------------------------------------------------------------------------------------------- reading back
 LINE_KEYS = {
     "bill": ("comment", "amount", "price", "finance_account_id", "project_id", "vat_code_id"),
@@ -386,7 +315,7 @@ def expected_net(payload: dict[str, Any], kind: str) -> Decimal:
     total = Decimal(0)
     for line in payload.get("lines") or []:
         qty = Decimal(str(line.get(qty_field) if line.get(qty_field) is not None else 1))
-        total += _money(qty * Decimal(str(line.get("price") or 0)))
+        total += money(qty * Decimal(str(line.get("price") or 0)))
     return total
 
 
@@ -423,7 +352,7 @@ def compare_saved(
     if gross_total is not None and saved.get("sum") is not None and saved.get(tax_key) is not None:
         scoro_gross = Decimal(str(saved["sum"])) + Decimal(str(saved[tax_key]))
         if abs(scoro_gross - Decimal(gross_total)) > Decimal("0.05"):
-            problems.append(f"total with VAT: document {gross_total}, Scoro {_money(scoro_gross)}")
+            problems.append(f"total with VAT: document {gross_total}, Scoro {money(scoro_gross)}")
     return problems
 
 
@@ -477,3 +406,12 @@ def drift_between(stored: dict[str, Any], current: dict[str, Any], kind: str) ->
                     if key != "id" and not _same(value, b.get(key)):
                         problems.append(f"line {i} {key}: published {value}, Scoro now has {b.get(key)}")
     return problems
+
+
+__all__ = [
+    "coded_lines",
+    "exact_quantity_price",
+    "line_price",
+    "line_warnings",
+    "object_dimension",
+]

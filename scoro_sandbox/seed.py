@@ -178,6 +178,22 @@ VAT_CODES: list[tuple[str, float, str, bool, bool, bool, bool]] = [
     ("RC", 0.0, "Reverse charge (EU services)", False, True, True, False),
     ("-", 0.0, "Not subject to VAT", True, True, True, True),
     ("20", 20.0, "VAT 20% (until 2023)", True, True, False, False),
+    # What a German, French or Nordic customer's Scoro holds beside the Estonian codes (appended, so the
+    # ids above stay as they are).
+    ("DE19", 19.0, "Vorsteuer 19%", False, True, True, False),
+    ("DE7", 7.0, "Vorsteuer 7%", False, True, True, False),
+    ("DE-RC", 0.0, "Vorsteuer §13b UStG (reverse charge)", False, True, True, False),
+    ("FR20", 20.0, "TVA déductible 20%", False, True, True, False),
+    ("FR10", 10.0, "TVA déductible 10%", False, True, True, False),
+    ("FR5.5", 5.5, "TVA déductible 5,5%", False, True, True, False),
+    ("FR2.1", 2.1, "TVA déductible 2,1%", False, True, True, False),
+    ("FI25.5", 25.5, "ALV 25,5% (Finland)", False, True, True, False),
+    ("FI14", 14.0, "ALV 14% (Finland)", False, True, True, False),
+    ("FI10", 10.0, "ALV 10% (Finland)", False, True, True, False),
+    ("SE25", 25.0, "Ingående moms 25% (Sweden; also DK, NO 25%)", False, True, True, False),
+    ("SE12", 12.0, "Ingående moms 12% (Sweden)", False, True, True, False),
+    ("SE6", 6.0, "Ingående moms 6% (Sweden)", False, True, True, False),
+    ("NO15", 15.0, "Inngående mva 15% (Norway)", False, True, True, False),
 ]
 
 # (object_symbol, name, parent_group_name)

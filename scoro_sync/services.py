@@ -23,7 +23,16 @@ from django.utils import timezone
 
 from accounts.models import Company
 from audit.services import audit_record
-from bookkeeping.models import DimensionGroup, ScoroUser
+from bookkeeping.models import (
+    Contact,
+    Dimension,
+    DimensionGroup,
+    FinanceAccount,
+    Product,
+    Project,
+    ScoroUser,
+    TaxRate,
+)
 from bookkeeping.services import dimension_groups_ensure
 from core import metrics
 from core.errors import ApplicationError, InvalidTransition, ValidationFailed
@@ -285,6 +294,8 @@ def connection_activate(
         same_site = (connection.base_url, connection.company_account_id) == (base_url, company_account_id)
         if not same_site:
             connection.sync_marks = {}  # another Scoro site: the first sync lists everything
+            if connection.base_url:
+                scoro_ids_forget(connection=connection, actor=actor)
         from_state = connection.state
         connection.base_url = base_url
         connection.company_account_id = company_account_id
@@ -299,6 +310,33 @@ def connection_activate(
             data={"base_url": base_url, "company_account_id": company_account_id},
         )  # fmt: skip
     return scoro_users_to_pick(company=company)
+
+
+def scoro_ids_forget(*, connection: ScoroConnection, actor) -> dict[str, int]:
+    """Scoro ids belong to one Scoro site: when the company connects to another one (another base URL or
+    company account id), none of the old site's ids is carried over. Background data keeps its rows
+    (documents stay coded) without an id until the new site's sync links them again by its own ids;
+    contacts made here are pushed again (matched there by VAT number, registration code, then name).
+    Call it before the new site's credentials are stored (it reads the old site from `connection`)."""
+    company, old_site = connection.company, connection.base_url
+    counts = {}
+    for model in (FinanceAccount, Dimension, Project, TaxRate, Product, ScoroUser):
+        # The old site's background data: kept for the documents coded with it, but no longer offered.
+        counts[model.__name__] = (
+            model.objects.for_company(company)
+            .filter(scoro_id__isnull=False)
+            .update(scoro_id=None, scoro_modified="", is_active=False)
+        )
+    counts["Contact"] = (
+        Contact.objects.for_company(company)
+        .filter(scoro_id__isnull=False)
+        .update(scoro_id=None, scoro_modified="", synced_snapshot={}, push_state=Contact.PushState.PENDING)
+    )
+    audit_record(
+        target=connection, verb="scoro.site_changed", actor=actor,
+        message=f"Connected to another Scoro site; ids from {old_site} forgotten", data=counts,
+    )  # fmt: skip
+    return counts
 
 
 def scoro_users_to_pick(*, company: Company) -> list[dict[str, Any]]:

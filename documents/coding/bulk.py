@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from audit.services import audit_record
 from bookkeeping.contacts import contact_save_local
+from bookkeeping.models import Contact
 from core.errors import InvalidTransition, ValidationFailed
 from core.storage import STORAGE_ERRORS
 from documents.coding.recording import document_record
@@ -122,6 +124,25 @@ def document_supplier_create(
     }
     with transaction.atomic():
         check_version(Document.objects.select_for_update().get(pk=document.pk), expected_version)
+        known = _same_supplier(document.company, vat_no=values["vat_no"], reg_no=values["reg_no"])
+        if known is not None:
+            # Created for an earlier document (or synced from Scoro): the same VAT or registration
+            # number is the same supplier, never a second contact that Scoro would refuse as a duplicate.
+            return document_update(document=document, data={"supplier": known.pk}, actor=actor)
         contact = contact_save_local(company=document.company, contact=None, data=values, actor=actor)
         audit_record(target=contact, verb="contact_created", actor=actor, message=f"New supplier {contact}.")
         return document_update(document=document, data={"supplier": contact.pk}, actor=actor)
+
+
+def _same_supplier(company, *, vat_no: str, reg_no: str) -> Contact | None:
+    """The company's contact with this VAT number or registration number (as typed, or without spaces,
+    dots and dashes), VAT first."""
+    for attribute, value in (("vat_no", vat_no), ("reg_no", reg_no)):
+        compact = re.sub(r"[\s.\-]", "", value or "")
+        if not compact:
+            continue
+        same = Q(**{f"{attribute}__iexact": value.strip()}) | Q(**{f"{attribute}__iexact": compact})
+        found = Contact.objects.for_company(company).filter(same).order_by("pk").first()
+        if found is not None:
+            return found
+    return None

@@ -9,7 +9,6 @@ ENVOICE_MAX_ZIP_TOTAL_BYTES.
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 import warnings
 import zipfile
@@ -20,6 +19,9 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import ValidationFailed
+from extraction.engine.einvoice import einvoice_kind
+from extraction.engine.result import ExtractionError
+from extraction.engine.xmlsafe import UnsafeXML, declares_dtd
 
 try:  # HEIC photos from iPhones; pillow-heif registers itself as a Pillow plugin.
     import pillow_heif
@@ -40,9 +42,6 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 ACCEPTED = "PDF, JPEG, PNG, HEIC, TIFF or an XML e-invoice"
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
-_EINVOICE_ROOT = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(Invoice|CreditNote|CrossIndustryInvoice|CrossIndustryDocument|Finvoice)[\s>/]"
-)
 
 
 class IntakeRejected(ValidationFailed):
@@ -233,38 +232,25 @@ def _check_image(data: bytes, filename: str) -> int:
     return frames
 
 
-def _xml_text(data: bytes) -> str:
-    """The document as text in the encoding its BOM or byte pattern says (UTF-16 with or without a BOM,
-    UTF-32, else UTF-8), so a declaration is found however it is encoded."""
-    for bom, encoding in (
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="ignore")
-    if data[:2] == b"<\x00":
-        return data.decode("utf-16-le", errors="ignore")
-    if data[:2] == b"\x00<":
-        return data.decode("utf-16-be", errors="ignore")
-    return data.decode("utf-8", errors="ignore")
-
-
 def _check_xml(data: bytes, filename: str) -> int:
-    text = _xml_text(data)
-    head = text[:4096].encode()
-    # The whole file, not a prefix: a declaration after padding is as dangerous as one at the top.
-    if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.I):
-        raise IntakeRejected(
-            f"{filename}: XML with a document type declaration (DTD) is not accepted.", code="xml_dtd"
-        )
-    if not _EINVOICE_ROOT.search(head):
+    """An XML file is accepted when the extractor's own safe parser reads it as an e-invoice (one
+    gatekeeper: extraction.engine.einvoice.einvoice_kind), so intake and extraction never disagree."""
+    try:
+        einvoice_kind(data)
+    except UnsafeXML as exc:
+        if declares_dtd(data):
+            raise IntakeRejected(
+                f"{filename}: XML with a document type declaration (DTD) or entity declarations is not "
+                "accepted: e-invoices never need one, and such declarations are how XML attacks are delivered.",
+                code="xml_dtd",
+            ) from None
+        raise IntakeRejected(f"{filename}: {exc.reason}.", code="unsafe_xml") from None
+    except ExtractionError:
         raise IntakeRejected(
             f"{filename}: this XML is not an e-invoice we can read (UBL, UN/CEFACT CII or Finvoice).",
             code="unsupported_xml",
             status=415,
-        )
+        ) from None
     return 1
 
 

@@ -9,73 +9,26 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from lxml import etree
-
 from .checks import valid_iban
+from .einvoice_terms import (
+    amount_at,
+    cii_allowance_charges,
+    mark_groups,
+    number_at,
+    totals_block,
+    ubl_allowance_charges,
+    without_empty,
+)
 from .parsing import money, number_str, to_decimal
 from .result import ExtractionError, empty_fields
-from .xmlsafe import local, parse_xml
-
-
-@lru_cache(maxsize=512)
-def _xp(path: str) -> etree.XPath:
-    """Compile a namespace-agnostic path: "A/B//C" matches on local names only.
-
-    E-invoices come in several namespace versions (CII D16B vs ZUGFeRD 1.0, UBL 2.x), and the
-    element names are what actually carries meaning.
-    """
-    parts = []
-    for seg in path.split("/"):
-        if seg in ("", ".", "..") or seg.startswith("@"):
-            parts.append(seg)
-        else:
-            parts.append(f"*[local-name()='{seg}']")
-    xp = "/".join(parts)
-    if not path.startswith((".", "/")):
-        xp = "./" + xp
-    return etree.XPath(xp)
-
-
-def _all(el: Any, path: str) -> list:
-    if el is None:
-        return []
-    return _xp(path)(el)
-
-
-def _first(el: Any, path: str) -> Any:
-    found = _all(el, path)
-    return found[0] if found else None
-
-
-def _first_of(el: Any, *paths: str) -> Any:
-    # Explicit None checks: an lxml element without children is falsy.
-    for p in paths:
-        node = _first(el, p)
-        if node is not None:
-            return node
-    return None
-
-
-def _text(el: Any, path: str | None = None) -> str | None:
-    node = _first(el, path) if path else el
-    if node is None:
-        return None
-    t = node if isinstance(node, str) else node.text
-    if t is None:
-        return None
-    t = " ".join(t.split())
-    return t or None
-
-
-def _path_of(el: Any) -> str:
-    names = []
-    while el is not None:
-        names.append(local(el.tag))
-        el = el.getparent()
-    return "/" + "/".join(reversed(names))
+from .xmlpath import all_of as _all
+from .xmlpath import first as _first
+from .xmlpath import first_of as _first_of
+from .xmlpath import path_of as _path_of
+from .xmlpath import text_of as _text
+from .xmlsafe import UnsafeXML, local, parse_xml
 
 
 class _Builder:
@@ -201,9 +154,28 @@ def read_ubl(root: Any) -> _Builder:
                 "rate": number_str(to_decimal(_text(st, "TaxCategory/Percent") or "0")),
                 "base": money(to_decimal(_text(st, "TaxableAmount"))),
                 "amount": money(to_decimal(_text(st, "TaxAmount"))),
+                **without_empty(
+                    {
+                        "category": _text(st, "TaxCategory/ID"),
+                        "exemption_reason": _text(st, "TaxCategory/TaxExemptionReason"),
+                    }
+                ),
             }
         )
     b.set("tax_lines", tax_lines, _first(root, "TaxTotal"))
+    allowances, charges = ubl_allowance_charges(root)
+    b.fields["einvoice"] = totals_block(
+        type_code=_text(root, "InvoiceTypeCode") or _text(root, "CreditNoteTypeCode"),
+        credit_note=kind == "CreditNote",
+        line_total=amount_at(lmt, "LineExtensionAmount"),
+        allowance_total=amount_at(lmt, "AllowanceTotalAmount"),
+        charge_total=amount_at(lmt, "ChargeTotalAmount"),
+        prepaid=amount_at(lmt, "PrepaidAmount"),
+        rounding=amount_at(lmt, "PayableRoundingAmount"),
+        due=amount_at(lmt, "PayableAmount"),
+        allowances=allowances,
+        charges=charges,
+    )
     b.set_text("po_number", root, "OrderReference/ID")
     for pm in _all(root, "PaymentMeans"):
         node = _first(pm, "PayeeFinancialAccount/ID")
@@ -222,6 +194,20 @@ def read_ubl(root: Any) -> _Builder:
             "total": money(to_decimal(_text(ln, "LineExtensionAmount"))),
             "tax_rate": number_str(to_decimal(_text(ln, "Item/ClassifiedTaxCategory/Percent"))),
         }
+        line_allowances, line_charges = ubl_allowance_charges(ln)
+        price_discount = _first(ln, "Price/AllowanceCharge")
+        line.update(
+            without_empty(
+                {
+                    "vat_category": _text(ln, "Item/ClassifiedTaxCategory/ID"),
+                    "base_quantity": number_at(ln, "Price/BaseQuantity"),
+                    "gross_price": number_at(price_discount, "BaseAmount"),
+                    "price_discount": number_at(price_discount, "Amount"),
+                    "allowances": line_allowances,
+                    "charges": line_charges,
+                }
+            )
+        )
         if _nonzero_line(line):
             lines.append(line)
     b.set("lines", lines, _first(root, f"{kind}Line"))
@@ -270,9 +256,30 @@ def read_cii(root: Any) -> _Builder:
                 "rate": number_str(to_decimal(rate)),
                 "base": money(to_decimal(_text(tax, "BasisAmount"))),
                 "amount": money(to_decimal(_text(tax, "CalculatedAmount"))),
+                **without_empty(
+                    {
+                        "category": _text(tax, "CategoryCode"),
+                        "exemption_reason": _text(tax, "ExemptionReason"),
+                    }
+                ),
             }
         )
     b.set("tax_lines", tax_lines, _first(settlement, "ApplicableTradeTax"))
+    allowances, charges = cii_allowance_charges(
+        settlement, unsigned=local(root.tag) == "CrossIndustryDocument"
+    )
+    b.fields["einvoice"] = totals_block(
+        type_code=_text(doc, "TypeCode"),
+        credit_note=False,
+        line_total=amount_at(summ, "LineTotalAmount"),
+        allowance_total=amount_at(summ, "AllowanceTotalAmount"),
+        charge_total=amount_at(summ, "ChargeTotalAmount"),
+        prepaid=amount_at(summ, "TotalPrepaidAmount"),
+        rounding=amount_at(summ, "RoundingAmount"),
+        due=amount_at(summ, "DuePayableAmount"),
+        allowances=allowances,
+        charges=charges,
+    )
     for pm in _all(settlement, "SpecifiedTradeSettlementPaymentMeans"):
         node = _first(pm, "PayeePartyCreditorFinancialAccount/IBANID")
         b.set("iban", _iban(_text(node)), node)
@@ -289,12 +296,36 @@ def read_cii(root: Any) -> _Builder:
             "total": money(to_decimal(_text(ln, ".//LineTotalAmount"))),
             "tax_rate": number_str(to_decimal(rate)),
         }
+        reference = _first(ln, "AssociatedDocumentLineDocument")
+        gross = _first(ln, ".//GrossPriceProductTradePrice")
+        net = _first(ln, ".//NetPriceProductTradePrice")
+        line_settlement = _first_of(ln, "SpecifiedLineTradeSettlement", "SpecifiedSupplyChainTradeSettlement")
+        line_allowances, line_charges = cii_allowance_charges(line_settlement)
+        discounts = [
+            d
+            for d in _all(gross, "AppliedTradeAllowanceCharge")
+            if _text(d, "ChargeIndicator/Indicator") != "true"
+        ]
+        extra = without_empty(
+            {
+                "line_id": _text(reference, "LineID"),
+                "parent_line_id": _text(reference, "ParentLineID"),
+                "line_status": _text(reference, "LineStatusReasonCode"),
+                "vat_category": _text(ln, ".//ApplicableTradeTax/CategoryCode"),
+                "gross_price": number_at(gross, "ChargeAmount"),
+                "price_discount": number_at(discounts[0], "ActualAmount") if discounts else None,
+                "base_quantity": number_at(net, "BasisQuantity") or number_at(gross, "BasisQuantity"),
+                "allowances": line_allowances,
+                "charges": line_charges,
+            }
+        )
         if all(v is None for v in line.values()):
             # A pure note item (ZUGFeRD 1.0 puts free text in its own line item): the reference
             # data keeps these as empty lines, whereas zero-valued section headers are dropped.
-            lines.append(line)
+            lines.append({**line, **extra})
         elif _nonzero_line(line):
-            lines.append(line)
+            lines.append({**line, **extra})
+    mark_groups(lines)
     b.set("lines", lines, _first(tx, "IncludedSupplyChainTradeLineItem"))
     return b
 
@@ -339,6 +370,13 @@ def read_finvoice(root: Any) -> _Builder:
             }
         )
     b.set("tax_lines", tax_lines, _first(det, "VatSpecificationDetails"))
+    type_code = _text(det, "InvoiceTypeCode")
+    b.fields["einvoice"] = totals_block(
+        type_code=type_code,
+        # Finvoice: INV02 is a credit note ("hyvityslasku").
+        credit_note=(type_code or "").upper() == "INV02",
+        rounding=_fin_amount(det, "InvoiceTotalRoundoffAmount"),
+    )
     for acc in _all(root, ".//SellerAccountDetails/SellerAccountID") + _all(
         root, ".//EpiBeneficiaryPartyDetails/EpiAccountID"
     ):
@@ -355,6 +393,14 @@ def read_finvoice(root: Any) -> _Builder:
             "total": _fin_amount(row, "RowVatExcludedAmount"),
             "tax_rate": number_str(to_decimal(_text(row, "RowVatRatePercent"))),
         }
+        line.update(
+            without_empty(
+                {
+                    "discount_percent": number_str(to_decimal(_text(row, "RowDiscountPercent"))),
+                    "discount_amount": _fin_amount(row, "RowDiscountAmount"),
+                }
+            )
+        )
         if any(line[k] is not None for k in ("quantity", "unit_price", "total")) and _nonzero_line(line):
             lines.append(line)
     b.set("lines", lines, _first(root, "InvoiceRow"))
@@ -408,10 +454,13 @@ def _unwrap_finvoice(data: bytes) -> bytes | None:
     return data[prolog:]
 
 
-def read_einvoice_xml(data: bytes) -> _Builder:
-    """Parse e-invoice XML bytes into fields; ExtractionError if it is not an e-invoice."""
+def _invoice_element(data: bytes) -> tuple[str, Any]:
+    """(kind, element) of the e-invoice in `data`: the root, one inside an envelope (SBDH, SOAP), or a
+    Finvoice after its separate routing envelope. ExtractionError (UnsafeXML for safety) otherwise."""
     try:
         root = parse_xml(data)
+    except UnsafeXML:
+        raise
     except ExtractionError:
         inner = _unwrap_finvoice(data)
         if inner is None:
@@ -422,10 +471,21 @@ def read_einvoice_xml(data: bytes) -> _Builder:
         inner = _unwrap_finvoice(data)
         if inner is not None:
             kind, el = _find_invoice(parse_xml(inner))
+    if kind is None:
+        raise ExtractionError(f"XML root <{local(root.tag)}> is not a supported e-invoice format")
+    return kind, el
+
+
+def einvoice_kind(data: bytes) -> str:
+    """ "ubl", "cii" or "finvoice": the one answer to "is this an e-invoice we read" (intake asks it too)."""
+    return _invoice_element(data)[0]
+
+
+def read_einvoice_xml(data: bytes) -> _Builder:
+    """Parse e-invoice XML bytes into fields; ExtractionError if it is not an e-invoice."""
+    kind, el = _invoice_element(data)
     if kind == "ubl":
         return read_ubl(el)
     if kind == "cii":
         return read_cii(el)
-    if kind == "finvoice":
-        return read_finvoice(el)
-    raise ExtractionError(f"XML root <{local(root.tag)}> is not a supported e-invoice format")
+    return read_finvoice(el)

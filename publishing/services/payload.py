@@ -8,8 +8,10 @@ from django.db import transaction
 
 from approvals.selectors import approval_comment_for
 from bookkeeping.models import Contact, ScoroUser
+from bookkeeping.selectors import vat_code_percents
 from documents.choices import DocumentType
 from documents.models import Document, ExpenseReport
+from documents.readiness import amount_sign, einvoice_totals, missing_for_publishing
 from publishing import mapping
 from publishing.models import PublishAttempt
 from publishing.services.base import PublishBlocked, report_receipts
@@ -52,6 +54,38 @@ def _load_document(attempt: PublishAttempt) -> tuple[Document, list]:
     return document, lines
 
 
+def _kind_note(document: Document) -> str:
+    """Says in the bill's comment what the document is when it is not a plain invoice."""
+    terms = einvoice_totals(document)
+    if terms is None:
+        return ""
+    if terms.credit_note:
+        return f"Credit note (type {terms.type_code or 'CreditNote'}): amounts are negative."
+    if terms.corrective:
+        return f"Corrective invoice (type {terms.type_code})."
+    return ""
+
+
+def _refuse_difference(document: Document, lines: list, *, kind: str) -> None:
+    """Before anything is sent: what Scoro would compute from the payload must be the document's net and
+    VAT (and total) to the cent per VAT rate; otherwise the publish waits for a person (PublishBlocked)."""
+    if kind == PublishAttempt.Kind.BILL:
+        probe = mapping.bill_payload(document, supplier_id=None, comment="", lines=lines)
+        scoro_kind = "bill"
+    else:
+        probe = mapping.receipt_expense_payload(
+            document, owner_id=None, merchant_id=None, comment="", reimbursable=False, lines=lines
+        )
+        scoro_kind = "expense"
+    problems = mapping.scoro_difference(document, probe, scoro_kind, vat_code_percents(document.company))
+    if problems:
+        raise PublishBlocked(
+            "Not published: Scoro would not reproduce the document's amounts ("
+            + "; ".join(problems)
+            + "). Correct the VAT codes or the amounts on the review screen, then publish again."
+        )
+
+
 def build_payload_preview(*, attempt: PublishAttempt, connection: ScoroConnection | None) -> dict[str, Any]:
     """The request body that would be sent, without calling Scoro (admin "Preview payload")."""
     return build_payload(attempt, client=None, connection=connection)[0]
@@ -64,17 +98,19 @@ def build_payload(
     created in Scoro: a new supplier appears as company_id None (preview)."""
     if attempt.document_id:
         document, lines = _load_document(attempt)
-        missing = mapping.missing_for_publishing(document, lines)
+        missing = missing_for_publishing(document, lines)
         if missing:
             raise PublishBlocked(
                 f"Waiting for {', '.join(missing)}: a document is never published without them."
             )
+        _refuse_difference(document, lines, kind=attempt.kind)
         if document.type == DocumentType.PURCHASE_INVOICE:
             supplier_id = _supplier_scoro_id(document.supplier, client=client)
             comment = mapping.comment_text(
                 approval_comment=_approval_comment(document),
                 po_number=(document.fields or {}).get("po_number"),
                 reference=attempt.reference,
+                note=_kind_note(document),
             )
             payload = mapping.bill_payload(document, supplier_id=supplier_id, comment=comment, lines=lines)
         else:
@@ -95,7 +131,8 @@ def build_payload(
                 lines=lines,
             )
         attempt.warnings = mapping.line_warnings(document, lines)  # saved with the outcome (_finish)
-        version, gross = document.version, document.total
+        sign = amount_sign(document)
+        version, gross = document.version, (document.total * sign if document.total is not None else None)
     else:
         report = ExpenseReport.objects.select_related("company", "project", "employee").get(
             pk=attempt.expense_report_id

@@ -13,6 +13,7 @@ from core.errors import ApplicationError, InvalidTransition, ValidationFailed
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType, ExpenseReportStatus
 from documents.models import Document, ExpenseReport
+from documents.readiness import missing_for_publishing
 from documents.state import report_transition, transition
 from publishing import mapping
 from publishing.models import PublishAttempt
@@ -133,7 +134,7 @@ def _attempt_for_document(document: Document) -> PublishAttempt:
 
 
 def _queue_document(*, document: Document, actor, automatic: bool) -> PublishAttempt:
-    missing = mapping.missing_for_publishing(document)
+    missing = missing_for_publishing(document)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         attempt = _attempt_for_document(document)

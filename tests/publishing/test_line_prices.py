@@ -19,7 +19,7 @@ def _doc(subtotal="100.00", total="122.00", tax_total="22.00"):
     )
 
 
-def _line(qty, unit, total, position=0, description="Paper"):
+def _line(qty, unit, total, position=1, description="Paper"):
     return SimpleNamespace(
         quantity=Decimal(qty),
         unit_price=Decimal(unit) if unit is not None else None,
@@ -35,10 +35,14 @@ def test_consistent_line_keeps_its_unit_price_within_rounding():
 
 
 def test_misread_unit_price_is_replaced_by_total_over_quantity_when_totals_agree():
-    lines = [_line("2", "400.00", "80.00"), _line("1", "20.00", "20.00", position=1)]  # 40.00 read as 400.00
+    lines = [_line("2", "400.00", "80.00"), _line("1", "20.00", "20.00", position=2)]  # 40.00 read as 400.00
     price, warning = line_price(_doc(), lines[0], lines)
     assert price == Decimal("40.00")
-    assert "Line 1" in warning and "2 × 400 = 800, not its total 80" in warning and "sent price 40" in warning
+    assert (
+        "Line 1 (Paper)" in warning
+        and "2 × 400 = 800, not its total 80" in warning
+        and "sent price 40" in warning
+    )
     assert line_price(_doc(), lines[1], lines) == (Decimal("20.00"), None)
 
 

@@ -159,18 +159,19 @@ def test_lines_with_different_projects_and_the_comment(
     )
 
 
-def test_saved_document_is_compared_and_a_mismatch_is_flagged(
+def test_a_document_scoro_would_not_reproduce_is_not_published(
     connection, make_document, accountant, sandbox, celery_worker
 ):
-    document = make_document(total=Decimal("130.00"))  # 100 net + 22 % VAT is 122 in Scoro
+    """Before sending, the payload is computed as Scoro will: 100 net + 22 % VAT is 122 there, so a
+    document stating 130 is refused with the difference named, and nothing reaches Scoro."""
+    document = make_document(total=Decimal("130.00"))
     attempt = publish_document(document=document, actor=accountant)
     wait_published(document)
     attempt.refresh_from_db()
 
-    assert document.status == "published"
-    assert attempt.mismatches == ["total with VAT: document 130.00, Scoro 122.00"]
-    assert AuditEvent.objects.filter(verb="publish.mismatch", target_id=document.pk).exists()
-    assert publishing_summary_for(document=document)["attention"] == attempt.mismatches
+    assert document.status == "publish_failed"
+    assert "total: document 130.00, Scoro would compute 122.00" in attempt.error
+    assert bills_with(sandbox, attempt.reference) == []
 
 
 def test_receipt_and_expense_report_become_scoro_expenses(
