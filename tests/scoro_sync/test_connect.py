@@ -187,3 +187,25 @@ def test_loopback_only_where_the_sandbox_is_allowed(settings):
             validate_base_url(url)
     settings.ENVOICE_SCORO_ALLOW_LOOPBACK = True
     assert validate_base_url("http://127.0.0.1:8765") == "http://127.0.0.1:8765"
+
+
+def test_connecting_to_another_scoro_site_carries_no_old_scoro_id(
+    company, admin_user, sandbox, django_capture_on_commit_callbacks, fast_retries
+):
+    """Scoro ids belong to one site: after a switch (here another base URL), no contact or background row
+    keeps an id of the old site, so the new site can never see an id it gave to something else."""
+    connect(company, sandbox, admin_user, capture=django_capture_on_commit_callbacks)
+    assert Contact.objects.for_company(company).filter(scoro_id__isnull=False).exists()
+    connection_deactivate(company=company, actor=admin_user)
+
+    other_site = sandbox.base_url.replace("127.0.0.1", "localhost")
+    assert other_site != sandbox.base_url
+    activate(company, sandbox, admin_user, base_url=other_site)
+
+    for model in (Contact, Project):
+        assert not model.objects.for_company(company).filter(scoro_id__isnull=False).exists(), model
+    assert set(Contact.objects.for_company(company).values_list("push_state", flat=True)) == {"pending"}
+    assert not Project.objects.for_company(company).filter(is_active=True).exists()
+    assert AuditEvent.objects.filter(verb="scoro.site_changed").count() == 1
+    # Users were read from the new site afresh.
+    assert ScoroUser.objects.for_company(company).filter(is_active=True, scoro_id__isnull=False).exists()

@@ -6,8 +6,15 @@ from unittest import mock
 import pytest
 
 from audit.models import AuditEvent
+from bookkeeping.models import Contact
 from core.errors import InvalidTransition, ValidationFailed
-from documents.coding import document_delete, document_record, document_update, documents_bulk
+from documents.coding import (
+    document_delete,
+    document_record,
+    document_supplier_create,
+    document_update,
+    documents_bulk,
+)
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems
 from tests.factories import make_document
@@ -240,3 +247,18 @@ def test_delete_refuses_published_documents(company, accountant, django_capture_
         document_delete(document=draft, actor=accountant)
     assert not Document.objects.filter(pk=draft.pk).exists()
     assert AuditEvent.objects.filter(verb="delete", target_id=draft.pk).exists()
+
+
+def test_a_supplier_created_for_one_document_is_the_supplier_of_the_next(company, accountant):
+    """Two invoices of one new supplier: the second reuses the contact made for the first (same VAT
+    number, however it is spaced), so Scoro never sees the supplier twice."""
+    first, second = make_document(company), make_document(company)
+    data = {"name": "Lieferant GmbH", "vat_no": "DE123456789", "reg_no": "HRB 1"}
+    first = document_supplier_create(document=first, data=data, actor=accountant)
+    second = document_supplier_create(
+        document=second,
+        data={**data, "name": "Lieferant GmbH (Berlin)", "vat_no": "DE 123 456 789"},
+        actor=accountant,
+    )
+    assert first.supplier_id == second.supplier_id
+    assert Contact.objects.for_company(company).filter(name__startswith="Lieferant").count() == 1
