@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from bookkeeping.models import Dimension, FinanceAccount, Project, TaxRate
 from documents.choices import CODED_STATUSES
@@ -70,14 +70,19 @@ def coding_suggestions(document: Document) -> list[Suggestion]:
     return suggestions
 
 
-def coding_choices(company) -> dict[str, Any]:
-    """Active background data for the coding form's selects."""
+def coding_choices(company, document: Document | None = None) -> dict[str, Any]:
+    """Active background data for the coding form's selects, plus the document's own choice when Scoro
+    no longer has it active (shown marked, never as "—" beside "set by rule")."""
+
+    def own(name: str) -> Q:
+        return Q(pk=getattr(document, f"{name}_id", None)) if document is not None else Q(pk__in=[])
+
     return {
-        "projects": Project.objects.for_company(company).filter(is_active=True),
+        "projects": Project.objects.for_company(company).filter(Q(is_active=True) | own("project")),
         "finance_accounts": FinanceAccount.objects.for_company(company).filter(
-            is_active=True, is_purchases=True
+            Q(is_active=True, is_purchases=True) | own("finance_account")
         ),
-        "tax_rates": TaxRate.objects.for_company(company).filter(is_active=True),
+        "tax_rates": TaxRate.objects.for_company(company).filter(Q(is_active=True) | own("tax_rate")),
         "dimensions": Dimension.objects.for_company(company).filter(is_active=True).select_related("group"),
     }
 

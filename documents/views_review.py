@@ -141,7 +141,7 @@ class DocumentReviewView(CompanyRequiredMixin, View):
         duplicates = review_duplicates(document)
         problems = problems_by_field(document_problems(document, duplicate=bool(duplicates)))
         recording = recording_required_for(document.company)
-        choices = coding_choices(document.company)
+        choices = coding_choices(document.company, document)
         fields = [
             {
                 "name": name,

@@ -85,3 +85,12 @@ def test_duplicate_and_missing_coding_are_in_the_summary(company):
     assert [p.kind for p in problems] == ["duplicate", "coding"]
     assert problems[1].message == "Missing supplier, finance account, project."
     assert problem_summary(problems) == "Duplicate, coding missing"
+
+
+def test_review_shows_a_coded_project_that_scoro_no_longer_has_active(client, company, accountant, books):
+    document = make_document(company, project=books["project"])
+    books["project"].is_active = False
+    books["project"].save()
+    client.force_login(accountant)
+    html = client.get(f"/documents/{document.pk}/").content.decode()
+    assert f'<option value="{books["project"].pk}" selected>Website (inactive in Scoro)</option>' in html
