@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from approvals.selectors import approval_comment_for
+from audit.services import audit_record
 from bookkeeping.models import Contact, ScoroUser
 from bookkeeping.selectors import vat_code_percents
 from documents.choices import DocumentType
@@ -14,7 +15,7 @@ from documents.models import Document, ExpenseReport
 from documents.readiness import amount_sign, einvoice_totals, missing_for_publishing
 from publishing import mapping
 from publishing.models import PublishAttempt
-from publishing.services.base import PublishBlocked, report_receipts
+from publishing.services.base import WORKER, PublishBlocked, report_receipts
 from scoro_sync.client import ScoroClient
 from scoro_sync.contacts import contact_push
 from scoro_sync.models import ScoroConnection
@@ -170,6 +171,17 @@ def _supplier_scoro_id(contact: Contact | None, *, client: ScoroClient | None) -
         raise PublishBlocked("Choose the supplier before publishing.")
     if contact.scoro_id is not None or client is None:
         return int(contact.scoro_id) if contact.scoro_id is not None else None
+    twin = _linked_twin(contact)
+    if twin is not None:
+        # The same supplier (VAT or registration number) is already linked to a Scoro contact through
+        # another contact here: the bill goes to that Scoro contact instead of failing as a duplicate.
+        audit_record(
+            target=contact,
+            verb="contact.linked_in_scoro",
+            actor_label=WORKER,
+            message=f"Published to Scoro contact {twin.scoro_id}, already linked to {twin} (same VAT/registration number).",
+        )
+        return int(twin.scoro_id)
     with transaction.atomic():
         # One run at a time per contact (two documents of the same new supplier must not create it twice).
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -181,6 +193,23 @@ def _supplier_scoro_id(contact: Contact | None, *, client: ScoroClient | None) -
             + (f": {contact.push_error}" if contact.push_error else ".")
         )
     return int(contact.scoro_id)
+
+
+def _linked_twin(contact: Contact) -> Contact | None:
+    """Another contact of the company with the same VAT or registration number that has a Scoro id."""
+    for attribute in ("vat_no", "reg_no"):
+        value = (getattr(contact, attribute) or "").strip()
+        if value:
+            twin = (
+                Contact.objects.for_company(contact.company_id)
+                .filter(**{f"{attribute}__iexact": value}, scoro_id__isnull=False)
+                .exclude(pk=contact.pk)
+                .order_by("pk")
+                .first()
+            )
+            if twin is not None:
+                return twin
+    return None
 
 
 def _push_contact(contact: Contact, *, client: ScoroClient) -> Contact:

@@ -11,7 +11,7 @@ from bookkeeping.models import TaxRate
 from bookkeeping.selectors import match_vat_code
 from publishing import mapping
 from publishing.services import publish_document
-from tests.factories import TaxRateFactory
+from tests.factories import ContactFactory, TaxRateFactory
 from tests.publishing.conftest import bills_with
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,21 @@ def test_vat_codes_match_rate_and_category(percent, category, expected):
     ]
     found = match_vat_code(codes, percent=Decimal(percent), category=category)
     assert (found.code if found else None) == expected
+
+
+def test_a_second_contact_of_a_linked_supplier_adopts_its_scoro_contact(
+    connection, make_document, coding, accountant, sandbox, django_capture_on_commit_callbacks
+):
+    """Two contacts here for one supplier (same VAT number), one already linked to Scoro: the other's
+    bill goes to that Scoro contact instead of failing with "Scoro already has this contact"."""
+    coding.supplier.vat_no = "EE100000001"
+    coding.supplier.save(update_fields=["vat_no"])
+    twin = ContactFactory(company=coding.company, name="Põhja Ehitus", vat_no="ee100000001", scoro_id=None)
+    document = make_document(supplier=twin)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = publish_document(document=document, actor=accountant)
+    attempt.refresh_from_db()
+    document.refresh_from_db()
+    assert document.status == "published", attempt.error
+    (bill,) = bills_with(sandbox, attempt.reference)
+    assert bill["company_id"] == coding.supplier.scoro_id
