@@ -57,6 +57,7 @@ class MailgunInboundView(MailgunInboundWebhookView):
         )
 
 
+@csrf_exempt  # Mailgun signs its requests; it has no CSRF cookie
 def mailgun_inbound(request, *args, **kwargs):
     """The webhook, off (404) while no signing key is configured: an unsigned or demo-signed request
     must never be accepted."""

@@ -247,3 +247,12 @@ def test_forged_webhook_answers_json(client):
     )
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+def test_webhook_needs_no_csrf_cookie():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/inbound/mailgun/inbound/", {"timestamp": "1", "token": "x", "signature": "forged"}
+    )
+    assert response.status_code == 400 and response.json()["detail"]  # refused for its signature, not CSRF
