@@ -18,7 +18,14 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.services import company_rotate_inbound_address
 from accounts.views_mixins import CompanyRequiredMixin
 from core.errors import ValidationFailed
-from inbound.services import InboundMail, InboundRefused, MailAttachment, inbound_receive
+from inbound.services import (
+    InboundMail,
+    InboundRefused,
+    MailAttachment,
+    inbound_address_rotated,
+    inbound_receive,
+    inbound_senders_set,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +67,7 @@ class MailgunInboundView(MailgunInboundWebhookView):
 @csrf_exempt  # Mailgun signs its requests; it has no CSRF cookie
 def mailgun_inbound(request, *args, **kwargs):
     """The webhook, off (404) while no signing key is configured: an unsigned or demo-signed request
-    must never be accepted."""
+    must never be accepted. Mailgun signs its requests (HMAC); it has no CSRF cookie."""
     if not settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
         return JsonResponse({"detail": "Inbound e-mail is not configured on this server."}, status=404)
     return _mailgun_inbound_view(request, *args, **kwargs)
@@ -97,8 +104,6 @@ class InboundRotateView(CompanyRequiredMixin, View):
     required_permission = "settings.manage"
 
     def post(self, request):
-        from inbound.services import inbound_address_rotated
-
         old = self.company.inbound_address
         company_rotate_inbound_address(company=self.company)
         inbound_address_rotated(company=self.company, old_address=old, actor=request.user)
@@ -110,8 +115,6 @@ class InboundSendersView(CompanyRequiredMixin, View):
     required_permission = "settings.manage"
 
     def post(self, request):
-        from inbound.services import inbound_senders_set
-
         try:
             inbound_senders_set(
                 company=self.company, senders=request.POST.get("senders", ""), actor=request.user

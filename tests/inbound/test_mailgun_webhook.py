@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from audit.selectors import audit_trail_for
 from documents.models import Document
@@ -93,6 +94,18 @@ def test_every_attachment_becomes_a_document(post, company):
     message = InboundMessage.objects.get(token=token)
     assert message.status == "accepted" and message.company == company
     assert message.document_ids == [d.pk for d in documents]
+
+
+def test_mailgun_needs_no_csrf_cookie(settings, company, django_capture_on_commit_callbacks):
+    # Mailgun signs its requests and has no CSRF cookie: the webhook must be exempt as routed.
+    csrf_client = Client(enforce_csrf_checks=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response, _ = mailgun_post(
+            csrf_client, settings, recipient=company.inbound_address,
+            attachments=[("inv.pdf", samples.pdf(), "application/pdf")],
+        )  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert Document.objects.filter(company=company, source="email").count() == 1
 
 
 def test_body_without_attachment_becomes_a_pdf(post, company):
