@@ -30,7 +30,12 @@ def parse_decimal(value: Any, *, places: int | None = None, max_digits: int | No
         raise ValueError(f"not a finite number: {value!r}")
     if max_digits is not None and abs(number) >= Decimal(10) ** (max_digits - (places or 0)):
         raise ValueError(f"more than {max_digits} digits: {value!r}")
-    return number.quantize(Decimal(1).scaleb(-places)) if places is not None else number
+    if places is None:
+        return number
+    try:
+        return number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise ValueError(f"too many digits: {value!r}") from None
 
 
 def decimal_or_none(
