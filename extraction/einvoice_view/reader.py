@@ -7,9 +7,8 @@ from typing import Any
 
 import pypdf
 
-from extraction.engine.einvoice import _unwrap_finvoice, detect_kind
+from extraction.engine.einvoice import einvoice_element
 from extraction.engine.result import ExtractionError
-from extraction.engine.xmlsafe import parse_xml
 
 from . import attachments, cii, finvoice, ubl
 from .attachments import EmbeddedFile
@@ -18,35 +17,6 @@ from .model import InvoiceView
 _READERS = {"ubl": ubl.read, "cii": cii.read, "finvoice": finvoice.read}
 # Names ZUGFeRD / Factur-X / XRechnung give the invoice XML inside a PDF, most specific first.
 _INVOICE_NAMES = ("factur-x", "zugferd", "xrechnung", "ubl", "invoice")
-
-
-def _locate(root: Any) -> tuple[str | None, Any]:
-    """The e-invoice element: the root itself or one inside an envelope (Peppol SBDH, SOAP)."""
-    kind = detect_kind(root)
-    if kind:
-        return kind, root
-    for el in root.iter("*"):
-        kind = detect_kind(el)
-        if kind:
-            return kind, el
-    return None, root
-
-
-def _invoice_element(data: bytes) -> tuple[str, Any]:
-    try:
-        kind, el = _locate(parse_xml(data))
-    except ExtractionError:
-        kind, el = None, None
-    if kind is None:
-        # A Finvoice behind its bank routing SOAP envelope: two XML documents in one file.
-        inner = _unwrap_finvoice(data)
-        if inner is not None:
-            kind, el = _locate(parse_xml(inner))
-    if kind is None:
-        if el is None:
-            parse_xml(data)  # re-raise the parser's own reason
-        raise ExtractionError("This XML is not an e-invoice we can show")
-    return kind, el
 
 
 def _is_pdf(data: bytes) -> bool:
@@ -72,7 +42,7 @@ def _pdf_invoice(files: dict[str, list[bytes]]) -> tuple[bytes, str, Any] | None
     candidates.sort(key=lambda nb: next((i for i, p in enumerate(_INVOICE_NAMES) if p in nb[0].lower()), 99))
     for _name, blob in candidates:
         try:
-            kind, el = _invoice_element(blob)
+            kind, el = einvoice_element(blob)
         except ExtractionError:
             continue
         return blob, kind, el
@@ -90,7 +60,7 @@ def _element_and_files(data: bytes) -> tuple[str, Any, list[EmbeddedFile]]:
         in_xml = attachments.from_xml(el)
         beside = attachments.from_pdf(files, skip=blob, start=len(in_xml) + 1)
         return kind, el, attachments.capped(in_xml + beside)
-    kind, el = _invoice_element(data)
+    kind, el = einvoice_element(data)
     return kind, el, attachments.capped(attachments.from_xml(el))
 
 

@@ -3,34 +3,20 @@ differ; the local element names carry the meaning)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 
+from extraction.engine.xmlpath import xp
 from extraction.engine.xmlsafe import local
 
 from .model import Cell
 
 
-@lru_cache(maxsize=1024)
-def _compiled(path: str) -> etree.XPath:
-    parts = []
-    for seg in path.split("/"):
-        if seg in ("", ".", "..") or seg.startswith("@"):
-            parts.append(seg)
-        else:
-            parts.append(f"*[local-name()='{seg}']")
-    xp = "/".join(parts)
-    if not path.startswith((".", "/")):
-        xp = "./" + xp
-    return etree.XPath(xp)
-
-
 def all_of(el: Any, path: str) -> list:
     if el is None:
         return []
-    return [n for n in _compiled(path)(el) if isinstance(n, etree._Element)]
+    return [n for n in xp(path)(el) if isinstance(n, etree._Element)]
 
 
 def first(el: Any, *paths: str) -> Any:

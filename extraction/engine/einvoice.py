@@ -454,7 +454,7 @@ def _unwrap_finvoice(data: bytes) -> bytes | None:
     return data[prolog:]
 
 
-def _invoice_element(data: bytes) -> tuple[str, Any]:
+def einvoice_element(data: bytes) -> tuple[str, Any]:
     """(kind, element) of the e-invoice in `data`: the root, one inside an envelope (SBDH, SOAP), or a
     Finvoice after its separate routing envelope. ExtractionError (UnsafeXML for safety) otherwise."""
     try:
@@ -478,12 +478,12 @@ def _invoice_element(data: bytes) -> tuple[str, Any]:
 
 def einvoice_kind(data: bytes) -> str:
     """ "ubl", "cii" or "finvoice": the one answer to "is this an e-invoice we read" (intake asks it too)."""
-    return _invoice_element(data)[0]
+    return einvoice_element(data)[0]
 
 
 def read_einvoice_xml(data: bytes) -> _Builder:
     """Parse e-invoice XML bytes into fields; ExtractionError if it is not an e-invoice."""
-    kind, el = _invoice_element(data)
+    kind, el = einvoice_element(data)
     if kind == "ubl":
         return read_ubl(el)
     if kind == "cii":
