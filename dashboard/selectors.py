@@ -23,6 +23,7 @@ from approvals.selectors import approval_pending_count
 from documents.choices import CODED_STATUSES, FIELD_LABELS, SPEND_STATUSES, DocumentType
 from documents.choices import DocumentStatus as S
 from documents.models import Document
+from documents.selectors import signed_total
 from rules.services import paused_rules
 from scoro_sync.models import ApiCallCount, ScoroConnection
 from scoro_sync.services import scoro_today
@@ -191,7 +192,7 @@ def overview_for(*, user, company: Company, can_review: bool = True, today: date
         row["month"]: row["total"]
         for row in spend_docs.annotate(month=TruncMonth("day", output_field=DateField()))
         .values("month")
-        .annotate(total=Sum("total"))
+        .annotate(total=Sum(signed_total()))
         .order_by()
     }
     spend_by_month = []
@@ -201,7 +202,9 @@ def overview_for(*, user, company: Company, can_review: bool = True, today: date
             {"month": month, "label": f"{month:%b %y}", "total": per_month.get(month) or Decimal("0")}
         )
     per_project = list(
-        spend_docs.values("project_id", "project__name").annotate(total=Sum("total")).order_by("-total")
+        spend_docs.values("project_id", "project__name")
+        .annotate(total=Sum(signed_total()))
+        .order_by("-total")
     )
     spend_by_project = [
         {"project": row["project__name"] or "No project", "total": row["total"]}

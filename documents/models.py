@@ -136,6 +136,24 @@ class Document(CompanyOwned):
         return label or self.filename
 
     @property
+    def is_credit_note(self) -> bool:
+        """A structured credit note (UBL CreditNote, CII/UBL 381, Finvoice INV02): the e-invoice readers
+        mark it in the totals block they write."""
+        block = (self.fields or {}).get("einvoice")
+        return isinstance(block, dict) and bool(block.get("credit_note"))
+
+    @property
+    def amount_sign(self) -> int:
+        """The one sign convention: amounts are kept as the document states them; a credit note that
+        states them positive reduces what is owed, so it counts as −1 in lists, sums and the payload."""
+        stated = self.subtotal if self.subtotal is not None else self.total
+        return -1 if self.is_credit_note and (stated is None or stated >= 0) else 1
+
+    @property
+    def signed_total(self):
+        return None if self.total is None else self.total * self.amount_sign
+
+    @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
 

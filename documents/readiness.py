@@ -160,14 +160,9 @@ def _implied_breakdown(document: Document) -> list[VatGroup]:
 
 
 def amount_sign(document: Document) -> int:
-    """The one sign convention: amounts are kept as the document states them, and a credit note whose
-    amounts are stated positive (UBL CreditNote, CII 381) reduces what is owed, so its sign is −1.
-    Lists, totals and the Scoro payload multiply by this."""
-    terms = einvoice_totals(document)
-    if terms is None or not terms.credit_note:
-        return 1
-    stated = document.subtotal if document.subtotal is not None else document.total
-    return -1 if stated is None or stated >= 0 else 1
+    """The one sign convention (`Document.amount_sign`): lists, totals and the Scoro payload multiply
+    by this."""
+    return document.amount_sign
 
 
 def breakdown_agrees(document: Document, terms: EInvoiceTotals | None = None) -> bool:

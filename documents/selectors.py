@@ -7,13 +7,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models.expressions import Expression
 
 from accounts.roles import role_can
 from audit.models import AuditEvent
 from core.validation import MAX_ID
 from documents.choices import DocumentStatus
 from documents.models import Document, ExpenseReport
+
+
+def signed_total() -> Expression:
+    """`Document.signed_total` in SQL, for sums: a credit note stated positive counts negative."""
+    return Case(
+        When(fields__einvoice__credit_note=True, total__gte=0, then=-F("total")),
+        default=F("total"),
+    )
 
 
 def document_queryset_for(*, membership) -> QuerySet[Document]:

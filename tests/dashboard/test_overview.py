@@ -240,3 +240,22 @@ def test_other_company_admin_sees_only_their_numbers(client, other_user, books):
     assert overview.spend_by_project == [{"project": "Theirs", "total": Decimal("10000.00")}]
     assert overview.api_calls_today == 9999
     assert "Failing Supplier" not in response.content.decode()
+
+
+def test_a_credit_note_reduces_spend_and_lists_show_it_negative(client, company, accountant):
+    # A credit note keeps the positive amounts its XML states; the one sign convention makes it count −1.
+    project = ProjectFactory(company=company, name="Alpha")
+    _doc(company, status=S.READY, project=project, total=Decimal("100.00"), currency="EUR", issue_date=TODAY)
+    credit = _doc(
+        company, status=S.READY, project=project, total=Decimal("30.00"), subtotal=Decimal("25.00"),
+        currency="EUR", issue_date=TODAY, fields={"einvoice": {"credit_note": True, "type_code": "381"}},
+    )  # fmt: skip
+    assert credit.is_credit_note and credit.signed_total == Decimal("-30.00")
+
+    overview = overview_for(user=accountant, company=company, today=TODAY)
+    assert overview.spend_total == Decimal("70.00")
+    assert overview.spend_by_project == [{"project": "Alpha", "total": Decimal("70.00")}]
+
+    client.force_login(accountant)
+    row = client.get(reverse("documents:row", args=[credit.pk]))
+    assert row.status_code == 200 and "-30.00" in row.content.decode()
