@@ -370,10 +370,10 @@ def _clean_name(s: str) -> str:
     )
     s = re.split(r"\s{3,}|\s[-–|]\s|,\s*(?=\d)", s)[0]
     # Company registration numbers printed after the name: "(139386 X)", "862725-U", "(4M0517726)".
-    s = re.sub(r"\s+\d{1,3}\.?$", "", s)  # store number after the brand: "SAFEWAY 69."
+    s = re.sub(r"\s+\d{1,3}\.?$", "", s)  # store number after the brand: "MARKET 12."
     s = re.sub(r"\s*[(\[]?\b(?=[\w-]*\d{4})\w{0,3}\d[\w]*[\s-]*[A-Z]?[)\]]?\s*$", "", s)
     s = s.strip(" ,:;-*#")
-    # Keep the dot of an abbreviation ("Coolblue B.V.", "Ltd."), drop a sentence-final one.
+    # Keep the dot of an abbreviation ("Example B.V.", "Ltd."), drop a sentence-final one.
     if s.endswith(".") and not re.search(r"(?:\b\w\.\w\.|\b\w{1,4}\.)$", s):
         s = s[:-1]
     return s

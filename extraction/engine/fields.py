@@ -126,7 +126,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     r.candidates["po_number"] = po
     r.put_candidate(*best(po))
 
-    # --- dates: the issue date is often on the number's line ("Nr. 471102 vom 05.06.2025")
+    # --- dates: the issue date is often on the number's line ("Nr. 1234 vom 01.02.2025")
     issue = label_candidates(
         doc,
         "issue_date",

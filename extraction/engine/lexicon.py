@@ -46,7 +46,7 @@ INVOICE_NUMBER = compile_labels(
         (r"(?:n[°º]|número|num\.?)\s*(?:de\s*)?factura|factura\s*(?:n[°º]|no|número|nro)\.?", 10),
         (r"(?:n[°º]|numero)\s*(?:di\s*)?fattura|fattura\s*(?:n[°º]|n\.|nr|numero)\.?", 10),
         (r"(?:nr|numer)\.?\s*faktury|faktura\s*(?:vat\s*)?(?:nr|numer)\.?", 10),
-        # The title, some words, then "Nr.": "Rechnung des Versicherers (575) Nr. 00.123.456.7-2018-1".
+        # The title, some words, then "Nr.": "Rechnung des Lieferanten (12) Nr. 00.111.222.3-2020-1".
         (
             r"(?:\w*rechnung|rechnungskorrektur|\w*gutschrift|stornorechnung|invoice|facture|factuur|faktura|factura|"
             r"fattura|avoir|credit\s*note|debit\s*note|creditnota|hyvityslasku|kreeditarve|kreditfaktura|lasku|arve)"
@@ -54,7 +54,7 @@ INVOICE_NUMBER = compile_labels(
             + _NO,
             8,
         ),
-        # The document title followed by its number: "Invoice FA-2017-0008", "Rechnung Nr. 42".
+        # The document title followed by its number: "Invoice AB-2020-0001", "Rechnung Nr. 42".
         (
             r"invoice|\w*rechnung|rechnungskorrektur|facture|factuur|arve|lasku|faktura|factura|fattura|credit\s*note|"
             r"\w*gutschrift|avoir|creditnota|hyvityslasku|kreeditarve|kreditfaktura",
@@ -79,7 +79,7 @@ ISSUE_DATE = compile_labels(
         (r"data\s*(?:della\s*)?fattura|data\s*(?:di\s*)?emissione", 10),
         (r"data\s*(?:wystawienia|faktury)", 10),
         (r"datum|date|dated|fecha|data|tarikh", 4),
-        # "Nr. 471102 vom 05.06.2025", "Invoice # 508 issued at 2020-11-21", "du 11/03/2017".
+        # "Nr. 1234 vom 01.02.2025", "Invoice # 77 issued at 2021-03-04", "du 05/06/2019".
         (r"vom|issued\s*(?:at|on)|du|del|dd\.", 3),
     ]
 )
