@@ -114,6 +114,24 @@ def _header_net(document) -> Decimal:
     return Decimal(document.total or 0)
 
 
+def _line_coding(document, line, header_object) -> dict[str, Any]:
+    """A line's effective coding and VAT: its own value, else the header's."""
+    tax_rate = line.tax_rate or document.tax_rate
+    percent = line.tax_percent if line.tax_percent is not None else (tax_rate.percent if tax_rate else None)
+    return {
+        "percent": percent,
+        "tax_rate": tax_rate,
+        "finance_account": line.finance_account or document.finance_account,
+        "dimension": line.dimension or header_object,
+        "project": line.project or document.project,
+        "product": line.product,
+    }
+
+
+def _document_label(document) -> str:
+    return " ".join(x for x in (document.supplier_name, document.invoice_number) if x) or document.filename
+
+
 def coded_lines(document, lines: list | None = None) -> list[dict[str, Any]]:
     """Each cost line with its effective coding (own value, else the header's), in our own terms."""
     lines = list(document.lines.all()) if lines is None else lines
@@ -124,28 +142,17 @@ def coded_lines(document, lines: list | None = None) -> list[dict[str, Any]]:
     out = []
     for line in lines:
         price, warning = line_price(document, line, lines)
-        tax_rate = line.tax_rate or document.tax_rate
-        percent = (
-            line.tax_percent if line.tax_percent is not None else (tax_rate.percent if tax_rate else None)
-        )
         out.append(
             {
                 "text": line.description or str(document),
                 "quantity": Decimal(line.quantity if line.quantity is not None else 1),
                 "price": price,
                 "warning": warning,
-                "percent": percent,
-                "tax_rate": tax_rate,
-                "finance_account": line.finance_account or document.finance_account,
-                "dimension": line.dimension or header_object,
-                "project": line.project or document.project,
-                "product": line.product,
+                **_line_coding(document, line, header_object),
             }
         )
     if not out:
-        label = (
-            " ".join(x for x in (document.supplier_name, document.invoice_number) if x) or document.filename
-        )
+        label = _document_label(document)
         out.append(
             {
                 "text": label,
@@ -219,9 +226,7 @@ def _einvoice_coded_lines(document, lines: list) -> list[dict[str, Any]]:
     )
     out: list[dict[str, Any]] = []
     if (not reconciles or not counted) and breakdown_agrees(document, terms):
-        label = (
-            " ".join(x for x in (document.supplier_name, document.invoice_number) if x) or document.filename
-        )
+        label = _document_label(document)
         for group in terms.breakdown:
             percent, code = vat_of(group.rate, group.category)
             out.append(
@@ -246,21 +251,12 @@ def _einvoice_coded_lines(document, lines: list) -> list[dict[str, Any]]:
         text = line.description or str(document)
         if quantity != (line.quantity or 1) and line.unit_price is not None:
             text = f"{text} ({fmt_number(Decimal(line.quantity))} × {fmt_number(Decimal(line.unit_price))})"
-        tax_rate = line.tax_rate or document.tax_rate
-        percent = (
-            line.tax_percent if line.tax_percent is not None else (tax_rate.percent if tax_rate else None)
-        )
         out.append(
             {
                 "text": text,
                 "quantity": quantity,
                 "price": sign * price,
-                "percent": percent,
-                "tax_rate": tax_rate,
-                "finance_account": line.finance_account or document.finance_account,
-                "dimension": line.dimension or header_object,
-                "project": line.project or document.project,
-                "product": line.product,
+                **_line_coding(document, line, header_object),
             }
         )
     for kind, items, direction in (("Allowance", terms.allowances, -1), ("Charge", terms.charges, 1)):

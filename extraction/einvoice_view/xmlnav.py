@@ -7,8 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from extraction.engine.xmlpath import xp
-from extraction.engine.xmlsafe import local
+from extraction.engine.xmlpath import path_of, xp
 
 from .model import Cell
 
@@ -55,15 +54,6 @@ def multiline(el: Any, path: str) -> list[str]:
         if value:
             out.append(value)
     return out
-
-
-def path_of(el: Any) -> str:
-    """/Root/Child/... in local names: the form the extractor's provenance uses."""
-    names = []
-    while el is not None:
-        names.append(local(el.tag))
-        el = el.getparent()
-    return "/" + "/".join(reversed(names))
 
 
 def cell(el: Any, *paths: str, fmt=None) -> Cell | None:
