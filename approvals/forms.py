@@ -109,3 +109,25 @@ class ForwardForm(forms.Form):
             .order_by("first_name", "username")
         )
         self.fields["to"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class LinkApproveForm(forms.Form):
+    """The page an e-mail's approve link opens: one button, an optional comment."""
+
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Anything the accountant should know"}),
+    )
+
+
+class LinkRejectForm(forms.Form):
+    """The page an e-mail's reject link opens: the reason is required (it goes back to review)."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What must change?"}),
+        error_messages={"required": "Give a reason for the rejection."},
+    )

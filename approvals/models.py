@@ -189,3 +189,34 @@ class ApprovalDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.decision} {self.step}"
+
+
+class ApprovalLinkUse(models.Model):
+    """A signed approve / reject link from an e-mail that decided: its nonce, so it never decides twice.
+
+    Links are not stored when they are sent (the signature is the proof); only a used one leaves a row.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    step = models.ForeignKey(ApprovalRequestStep, on_delete=models.CASCADE, related_name="link_uses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.decision} {self.step} by e-mail link"
+
+
+class ApprovalDigest(models.Model):
+    """The daily digest sent to `user` on `day`: one a day, however often the beat task runs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_approval_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"Approval digest for {self.user} on {self.day}"

@@ -326,6 +326,37 @@ def approval_queue_for(*, user, company) -> list[ApprovalRequest]:
     )
 
 
+def digest_recipients() -> QuerySet:
+    """Active users with an e-mail address named on an open step (who may or may not have decided)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            approval_steps__status=StepStatus.PENDING,
+            approval_steps__request__status=RequestStatus.PENDING,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def waiting_for_digest(*, user) -> list[tuple]:
+    """[(company, [step, …]), …]: what waits for `user`'s decision in each company they belong to,
+    oldest first (the daily digest)."""
+    out = []
+    for membership in user.memberships.select_related("company").order_by("company__name"):
+        steps = list(
+            steps_awaiting(user=user, company=membership.company)
+            .select_related(
+                "request__company", "request__document__supplier", "request__expense_report__employee"
+            )
+            .order_by("activated_at", "pk")
+        )
+        if steps:
+            out.append((membership.company, steps))
+    return out
+
+
 def approval_recent_decisions_by(*, user, company, limit: int = 10) -> list[ApprovalDecision]:
     return list(
         ApprovalDecision.objects.filter(user=user, step__request__company=company)

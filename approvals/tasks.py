@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from approvals import notifications
+from approvals import digest, notifications
 from approvals.choices import RequestStatus, StepStatus
 from approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRequestStep
 
@@ -127,3 +127,9 @@ def _remind(step_id: int, delay: timedelta) -> int:
         step.save(update_fields=["reminded_at"])
     log.info("approvals: reminded %s approver(s) of step %s", sent, step_id)
     return sent
+
+
+@shared_task(**RETRY)
+def send_daily_digests() -> int:
+    """Daily (beat "approval-daily-digest"): each approver's list of what waits, once per day."""
+    return digest.approval_digests_send()

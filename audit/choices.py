@@ -38,6 +38,7 @@ class AuditVerb(models.TextChoices):
     APPROVAL_REJECTED = "approval_rejected", "Approval step rejected"
     APPROVAL_FORWARDED = "approval_forwarded", "Approval step forwarded"
     APPROVAL_RESTARTED = "approval_restarted", "Approval restarted"
+    APPROVAL_EMAIL_LINK = "approval_email_link", "Decided from an e-mail link"
     APPROVE = "approve", "Approved"
     REJECT = "reject", "Rejected"
     # Expense reports

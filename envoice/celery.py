@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
     },
     "publishing-sweep": {"task": "publishing.tasks.publish_sweep", "schedule": 300.0},
     "approval-reminders": {"task": "approvals.tasks.send_reminders", "schedule": crontab(minute=0)},
+    # 07:30 in CELERY_TIMEZONE (the site's); a second run the same day sends nothing (approvals/digest.py).
+    "approval-daily-digest": {
+        "task": "approvals.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 

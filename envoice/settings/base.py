@@ -253,6 +253,8 @@ AXES_VERBOSE = False
 
 # APPROVALS: default reminder delay (each workflow may set its own)
 ENVOICE_APPROVAL_REMIND_AFTER_HOURS = env.int("ENVOICE_APPROVAL_REMIND_AFTER_HOURS", default=24)
+# How long the approve / reject links in approval e-mails and the daily digest work (approvals/links.py)
+ENVOICE_APPROVAL_LINK_MAX_AGE = env.int("ENVOICE_APPROVAL_LINK_MAX_AGE_HOURS", default=72) * 3600
 
 # INTAKE
 ENVOICE_MAX_UPLOAD_BYTES = env.int("ENVOICE_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)

@@ -30,6 +30,8 @@ NO_COMPANY_OBJECT = {
     # The token in the URL is the credential itself (a random secret), not a company object id.
     "/accounts/invitations/{token}/": "invitation token is a bearer secret",
     "/accounts/password-reset/{uidb64}/{token}/": "Django's signed password-reset token",
+    # A signed link from an approval e-mail: bound to one approver and one step (tests/approvals/test_links.py).
+    "/approvals/email/{token}/": "signed approval e-mail link, bound to its approver",
     # `tab` names a kind of background data (contacts, projects, ...), not an object.
     "/settings/bookkeeping/{tab}/": "tab name of the bookkeeping settings page",
 }
