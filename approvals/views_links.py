@@ -2,7 +2,7 @@
 
 No log-in: the signed link is the credential (approvals/links.py) and acts only as its approver on its
 step. GET only shows (mail scanners fetch links); the decision is a CSRF-protected POST. The answers
-are never cached, never indexed and never hand the link on as a Referer.
+are never cached, never indexed and never hand the link to another site as a Referer.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from core.errors import ApplicationError
 
 def _private(response):
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer the browser posts the form with "Origin: null",
+    # which Django's CSRF check refuses. The link still never goes to another site as a Referer.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

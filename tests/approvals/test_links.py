@@ -112,7 +112,7 @@ def test_opening_a_link_shows_the_page_and_decides_nothing(in_approval, client, 
         assert "Kontorikaubad AS" in body and "KA-17" in body and "7000.00" in body
         assert 'method="post"' in body and "csrfmiddlewaretoken" in body
         assert response["Cache-Control"] == "no-store"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         client.head(_path(url))
     document.refresh_from_db()
     assert document.status == "in_approval"
