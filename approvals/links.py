@@ -49,6 +49,12 @@ class LinkRefused(ApplicationError):
         self.subject = subject
 
 
+class LinkNotYours(LinkRefused):
+    """Its approver is no longer a member of the company, or no longer an approver of the step."""
+
+    status_code = 403
+
+
 class LinkInvalid(LinkRefused):
     status_code = 404
 
@@ -188,7 +194,7 @@ def _check_may_decide(link: ApprovalLink) -> None:
     step, user, request = link.step, link.user, link.request
     subject = link.subject
     if not user.is_active or not selectors.is_member(user=user, company=request.company):
-        raise LinkRefused(
+        raise LinkNotYours(
             f"{selectors.display_name(user)} is no longer a member of {request.company.name}; "
             "this link no longer works.",
             subject=subject,
@@ -209,7 +215,7 @@ def _check_may_decide(link: ApprovalLink) -> None:
             f"Step {step.position + 1} was already {step.get_status_display().lower()}.", subject=subject
         )
     if not step.approvers.filter(pk=user.pk).exists():
-        raise LinkRefused(
+        raise LinkNotYours(
             "You are no longer an approver of this step (it was forwarded or reassigned).", subject=subject
         )
 

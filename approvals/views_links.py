@@ -26,10 +26,16 @@ def _private(response):
 
 
 def _refused(request, exc: links.LinkRefused):
+    subject = exc.subject
     return render(
         request,
         "approvals/link_refused.html",
-        {"title": "This link cannot be used", "message": exc.message, "subject": exc.subject},
+        {
+            "title": "This link cannot be used",
+            "message": exc.message,
+            "subject": subject,
+            "subject_is_document": subject is not None and subject._meta.model_name == "document",
+        },
         status=exc.status_code,
     )
 
@@ -45,7 +51,7 @@ class _LinkDecisionView(View):
     def comment(self, form) -> str:
         return form.cleaned_data["comment"]
 
-    def _page(self, request, token: str, link, form, *, status: int = 200):
+    def _page(self, request, token: str, link, form):
         return render(
             request,
             self.template_name,
@@ -57,7 +63,6 @@ class _LinkDecisionView(View):
                 "subject": link.subject,
                 "form": form,
             },
-            status=status,
         )
 
     def get(self, request, token: str):
@@ -72,16 +77,18 @@ class _LinkDecisionView(View):
             link = links.approval_link_read(token)
         except links.LinkRefused as exc:
             return _refused(request, exc)
+        # A page shown again with its error answers 200, not 4xx: Django logs every 4xx with its path at
+        # WARNING, and this path still holds a link that works.
         form = self.form_class(request.POST)
         if not form.is_valid():
-            return self._page(request, token, link, form, status=400)
+            return self._page(request, token, link, form)
         try:
             links.approval_link_decide(link=link, decision=self.decision, comment=self.comment(form))
         except links.LinkRefused as exc:
             return _refused(request, exc)
         except ApplicationError as exc:  # e.g. an expense report whose receipts still wait
             form.add_error(None, exc.message)
-            return self._page(request, token, link, form, status=exc.status_code)
+            return self._page(request, token, link, form)
         return redirect("approvals:link_done", token=token)
 
 
