@@ -4,6 +4,11 @@
 django-anymail's parsed message) and either stores every attachment as a document — or, with no
 attachment, the body rendered as a PDF — or refuses the whole message with `InboundRefused`.
 Every message is logged in `InboundMessage`; a refused one never leaves anything else behind.
+
+What else a message says lives next door: the company and project its address names
+(`inbound.addressing`), the files in its MIME structure (`inbound.mime`), invoice links in its body
+(`inbound.links`) and the reply its sender gets (`inbound.replies`, sent by `inbound.tasks` once the
+message is logged).
 """
 
 from __future__ import annotations
@@ -13,25 +18,26 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 
 from accounts.models import Company
 from audit.models import AuditEvent
+from core.errors import ValidationFailed
+from core.queueing import delay_tolerantly
 from documents.choices import DocumentSource
+from documents.coding import document_update
 from documents.intake import IntakeRejected, html_to_text, text_to_pdf
 from documents.services import document_upload
+from inbound.addressing import SENDER_ENTRY, any_matches, parse_address, project_for, split_entries
+from inbound.links import fetch_invoice_links
+from inbound.mime import MailAttachment
 from inbound.models import InboundMessage
+from inbound.replies import reply_address
+from inbound.tasks import send_inbound_reply
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class MailAttachment:
-    filename: str
-    content: bytes
-    content_type: str = ""
 
 
 @dataclass
@@ -45,6 +51,9 @@ class InboundMail:
     html: str = ""
     attachments: list[MailAttachment] = field(default_factory=list)
     provider: str = "mailgun"
+    # Header names in lower case (Auto-Submitted, Precedence, List-Id, Return-Path, References).
+    headers: dict[str, str] = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)  # parts inbound.mime left out, with why
 
 
 class InboundRefused(Exception):
@@ -58,32 +67,16 @@ class InboundRefused(Exception):
 
 def company_for_address(address: str) -> Company | None:
     """The company whose current forwarding address this is; None for unknown or rotated ones."""
-    local, _, domain = (address or "").strip().lower().rpartition("@")
-    if domain != settings.ENVOICE_INBOUND_DOMAIN.lower() or "-" not in local:
-        return None
-    local = local.split("+", 1)[0]
-    slug, _, token = local.rpartition("-")
-    company = Company.objects.filter(slug=slug).first()
-    if company is None or not constant_time_compare(company.inbound_token.lower(), token):
-        return None
-    return company
+    return parse_address(address).company
 
 
 def sender_allowed(company: Company, sender: str) -> bool:
     """Empty allow-list: everyone. Otherwise one address or @domain (or domain) per line."""
-    entries = [e.strip().lower() for e in re.split(r"[\n,;]+", company.inbound_allowed_senders or "")]
-    entries = [e for e in entries if e]
-    if not entries:
-        return True
-    sender = (sender or "").strip().lower()
-    domain = sender.rpartition("@")[2]
-    for entry in entries:
-        if "@" in entry and not entry.startswith("@"):
-            if sender == entry:
-                return True
-        elif domain == entry.lstrip("@"):
-            return True
-    return False
+    entries = split_entries(company.inbound_allowed_senders)
+    return not entries or any_matches(entries, sender)
+
+
+REPLY_FIELDS = ["code", "notes", "project", "reply_to", "reply_note", "references"]
 
 
 def inbound_receive(*, mail: InboundMail) -> InboundMessage:
@@ -100,6 +93,7 @@ def inbound_receive(*, mail: InboundMail) -> InboundMessage:
                 status=InboundMessage.Status.REJECTED,
                 reason="processing",
                 attachment_count=len(mail.attachments),
+                references=(mail.headers.get("references") or "")[:2000],
             )
     except IntegrityError:
         log.warning("Inbound mail refused: replayed token %s (to %s)", mail.token, mail.recipient)
@@ -109,8 +103,10 @@ def inbound_receive(*, mail: InboundMail) -> InboundMessage:
         documents = _process(mail, record)
     except InboundRefused as refused:
         record.reason = refused.message
-        record.save(update_fields=["reason", "company"])
+        record.code = refused.code
+        record.save(update_fields=["reason", "company", *REPLY_FIELDS])
         log.warning("Inbound mail to %s from %s refused: %s", mail.recipient, mail.sender, refused.message)
+        _reply_later(record)
         raise
     except Exception:
         # Let the provider retry: forget the token, so the retry is not taken for a replay.
@@ -119,12 +115,19 @@ def inbound_receive(*, mail: InboundMail) -> InboundMessage:
     record.status = InboundMessage.Status.ACCEPTED
     record.reason = ""
     record.document_ids = [d.pk for d in documents]
-    record.save(update_fields=["status", "reason", "document_ids", "company", "skipped"])
+    record.save(update_fields=["status", "reason", "document_ids", "company", "skipped", *REPLY_FIELDS])
+    _reply_later(record)
     return record
 
 
+def _reply_later(record: InboundMessage) -> None:
+    if record.reply_to:
+        transaction.on_commit(lambda: delay_tolerantly(send_inbound_reply, record.pk))
+
+
 def _process(mail: InboundMail, record: InboundMessage):
-    company = company_for_address(mail.recipient)
+    address = parse_address(mail.recipient)
+    company = address.company
     if company is None:
         raise InboundRefused(f"Unknown or rotated address {mail.recipient}.", code="unknown_address")
     record.company = company
@@ -132,6 +135,10 @@ def _process(mail: InboundMail, record: InboundMessage):
         raise InboundRefused(
             f"{mail.sender} is not on the company's sender allow-list.", code="sender_not_allowed"
         )
+    # From here on the sender knows the company's address and may send to it: it may hear back.
+    record.reply_to, record.reply_note = reply_address(
+        company=company, headers=mail.headers, sender=mail.sender
+    )
     limit = settings.ENVOICE_INBOUND_MAX_ATTACHMENTS
     if len(mail.attachments) > limit:
         raise InboundRefused(
@@ -145,6 +152,11 @@ def _process(mail: InboundMail, record: InboundMessage):
                 f"({len(attachment.content) / 1048576:.1f} MB).",
                 code="attachment_too_large",
             )
+    # Slow work (fetching linked invoices) before any transaction is open.
+    linked = fetch_invoice_links(company=company, sender=mail.sender, text=mail.text, html=mail.html)
+    choice = project_for(company, code=address.code, sender=mail.sender)
+    record.project = choice.project
+    record.notes = [n for n in (choice.note, *linked.notes) if n]
 
     origin = {
         "company": company,
@@ -153,10 +165,10 @@ def _process(mail: InboundMail, record: InboundMessage):
         "email_subject": mail.subject[:255],
         "actor_label": f"e-mail from {mail.sender}"[:150],
     }
-    documents, skipped = [], []
+    documents, skipped = [], [*mail.skipped, *linked.skipped]
     try:
         with transaction.atomic():
-            for attachment in mail.attachments:
+            for attachment in [*mail.attachments, *linked.files]:
                 try:
                     documents += document_upload(
                         data=attachment.content, filename=attachment.filename, **origin
@@ -177,6 +189,13 @@ def _process(mail: InboundMail, record: InboundMessage):
                 documents += document_upload(
                     data=text_to_pdf(header + body, title=mail.subject or "E-mail"), filename=name, **origin
                 )
+            if choice.project is not None:
+                documents = [
+                    document_update(
+                        document=d, data={"project": choice.project.pk}, actor=None, source=choice.source
+                    )
+                    for d in documents
+                ]
     except BaseException:
         for document in documents:  # rows rolled back; remove their bytes too
             document.original.storage.delete(document.original.name)
@@ -199,8 +218,6 @@ def _email_or_blank(value: str) -> str:
 
 def _audit_company(*, company: Company, verb: str, actor, message: str, data: dict) -> None:
     # audit_record() expects a company-owned target; the company itself is its own tenant.
-    from django.contrib.contenttypes.models import ContentType
-
     AuditEvent.objects.create(
         company=company,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -224,15 +241,10 @@ def inbound_address_rotated(*, company: Company, old_address: str, actor) -> Non
     )
 
 
-_SENDER_ENTRY = re.compile(r"^(?:[^@\s]+@)?@?[a-z0-9.-]+\.[a-z]{2,}$", re.I)
-
-
 @transaction.atomic
 def inbound_senders_set(*, company: Company, senders: str, actor) -> Company:
-    from core.errors import ValidationFailed
-
-    entries = [e.strip().lower() for e in re.split(r"[\n,;]+", senders or "") if e.strip()]
-    bad = [e for e in entries if not _SENDER_ENTRY.match(e)]
+    entries = split_entries(senders)
+    bad = [e for e in entries if not SENDER_ENTRY.match(e)]
     if bad:
         raise ValidationFailed(f"Not an e-mail address or @domain: {', '.join(bad)}", {"field": "senders"})
     company.inbound_allowed_senders = "\n".join(dict.fromkeys(entries))

@@ -18,10 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.services import company_rotate_inbound_address
 from accounts.views_mixins import CompanyRequiredMixin
 from core.errors import ValidationFailed
+from inbound.mime import collect
 from inbound.services import (
     InboundMail,
     InboundRefused,
-    MailAttachment,
     inbound_address_rotated,
     inbound_receive,
     inbound_senders_set,
@@ -76,9 +76,16 @@ def mailgun_inbound(request, *args, **kwargs):
 _mailgun_inbound_view = csrf_exempt(MailgunInboundView.as_view())
 
 
+HEADERS = ("auto-submitted", "precedence", "list-id", "return-path", "references")
+
+
 def _mail_from_event(event) -> InboundMail:
     message = event.message
     sender = message.from_email.addr_spec if message.from_email else (message.envelope_sender or "")
+    headers = {name: str(message[name]) for name in HEADERS if message[name] is not None}
+    if "return-path" not in headers and message.envelope_sender is not None:
+        headers["return-path"] = message.envelope_sender  # Mailgun's `sender`: the envelope's
+    found = collect(message)
     return InboundMail(
         token=event.event_id or "",
         recipient=message.envelope_recipient or (message.to[0].addr_spec if message.to else ""),
@@ -87,14 +94,9 @@ def _mail_from_event(event) -> InboundMail:
         message_id=message.get("Message-ID", "") or "",
         text=message.text or "",
         html=message.html or "",
-        attachments=[
-            MailAttachment(
-                filename=a.get_filename() or "attachment",
-                content=a.get_content_bytes(),
-                content_type=a.get_content_type(),
-            )
-            for a in message.attachments
-        ],
+        attachments=found.files,
+        skipped=found.skipped,
+        headers=headers,
     )
 
 

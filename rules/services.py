@@ -2,8 +2,9 @@
 
 `rules_apply` is called once extraction has finished. Rules run in `Rule.position` order; for each
 coding field the first matching rule that sets it wins, and a value a person chose is never
-overwritten. Each value a rule sets is marked on the document (coding_sources: "set by rule: Cloud
-hosting") and written to the audit trail.
+overwritten, nor one the sender named in the forwarding address (a sender's default project may be:
+REPLACEABLE_KINDS). Each value a rule sets is marked on the document (coding_sources: "set by rule:
+Cloud hosting") and written to the audit trail.
 """
 
 from __future__ import annotations
@@ -323,6 +324,16 @@ def _set_by_rule(document: Document, name: str) -> bool:
     return isinstance(source, dict) and source.get("kind") == "rule"
 
 
+# Values set at intake that a rule may still replace: a sender's default project is a fallback, not a
+# choice. A project the sender named in the address (kind "address") is a choice, like a person's.
+REPLACEABLE_KINDS = frozenset({"rule", "sender default"})
+
+
+def _replaceable(document: Document, name: str) -> bool:
+    source = (document.coding_sources or {}).get(name)
+    return isinstance(source, dict) and source.get("kind") in REPLACEABLE_KINDS
+
+
 def _free(document: Document, name: str, taken: set[str]) -> bool:
     """A rule may set `name`: no earlier rule did in this run, and it is empty or was set by a rule."""
     if name in taken or _is_persons(document, name):
@@ -331,7 +342,7 @@ def _free(document: Document, name: str, taken: set[str]) -> bool:
         return not document.dimensions.exists() or _set_by_rule(document, name)
     if name == "approver":
         return "approver" not in (document.coding_sources or {}) or _set_by_rule(document, "approver_set_by")
-    return getattr(document, f"{name}_id") is None or _set_by_rule(document, name)
+    return getattr(document, f"{name}_id") is None or _replaceable(document, name)
 
 
 def rule_plan(rule: Rule, document: Document, *, taken: set[str] | None = None) -> Plan:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import socket
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -36,6 +35,7 @@ from bookkeeping.models import (
 from bookkeeping.services import dimension_groups_ensure
 from core import metrics
 from core.errors import ApplicationError, InvalidTransition, ValidationFailed
+from core.netguard import resolves_to_public
 from scoro_sync.client import ScoroClient
 from scoro_sync.errors import (
     ScoroAuthError,
@@ -185,17 +185,6 @@ UNREACHABLE = (
 )
 
 
-def _resolves_to_public(host: str, port: int) -> bool:
-    """Every address the host name resolves to is a public one (no loopback, private, link-local,
-    multicast or reserved address: the server must not be made to call into our own network)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return False
-    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
-    return bool(addresses) and all(a.is_global and not a.is_multicast for a in addresses)
-
-
 def validate_base_url(base_url: str) -> str:
     """https:// to a public host only. Where settings.ENVOICE_SCORO_ALLOW_LOOPBACK (the demo, tests)
     allows it, also http(s):// on a loopback address: the Scoro sandbox. Every address that cannot be
@@ -216,7 +205,7 @@ def validate_base_url(base_url: str) -> str:
         raise ValidationFailed(
             "The Scoro address must start with https://.", {"base_url": ["Must use https://."]}
         )
-    if not sandbox and not _resolves_to_public(parts.hostname, port or 443):
+    if not sandbox and not resolves_to_public(parts.hostname, port or 443):
         raise ValidationFailed(UNREACHABLE.format(url=url[:200]), {"base_url": ["No answer."]})
     path = parts.path.rstrip("/").removesuffix("/api/v2").removesuffix("/api")
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

@@ -266,6 +266,18 @@ ENVOICE_MAX_ZIP_TOTAL_BYTES = env.int("ENVOICE_MAX_ZIP_TOTAL_BYTES", default=100
 ENVOICE_INBOUND_MAX_ATTACHMENTS = env.int("ENVOICE_INBOUND_MAX_ATTACHMENTS", default=20)
 # Mailgun signs timestamp+token; an older signed request is a replay, not a retry.
 ENVOICE_INBOUND_MAX_AGE_SECONDS = env.int("ENVOICE_INBOUND_MAX_AGE_SECONDS", default=15 * 60)
+# Forwarded messages (.eml) inside forwarded messages are opened this many levels deep, no deeper.
+ENVOICE_INBOUND_MAX_MESSAGE_DEPTH = env.int("ENVOICE_INBOUND_MAX_MESSAGE_DEPTH", default=3)
+# Inline images smaller than this (bytes, or pixels on the longest side) are logos and signatures.
+ENVOICE_INBOUND_MIN_INLINE_IMAGE_BYTES = env.int("ENVOICE_INBOUND_MIN_INLINE_IMAGE_BYTES", default=10 * 1024)
+ENVOICE_INBOUND_MIN_INLINE_IMAGE_PX = env.int("ENVOICE_INBOUND_MIN_INLINE_IMAGE_PX", default=300)
+# Invoice links in a body, fetched only for senders on the company's link allow-list (inbound/links.py).
+ENVOICE_INBOUND_MAX_LINKS = env.int("ENVOICE_INBOUND_MAX_LINKS", default=3)
+ENVOICE_INBOUND_LINK_TIMEOUT_SECONDS = env.float("ENVOICE_INBOUND_LINK_TIMEOUT_SECONDS", default=8.0)
+# Only the tests' local HTTP server: lets link fetching reach http:// on 127.0.0.1. Never in production.
+ENVOICE_INBOUND_LINKS_ALLOW_LOOPBACK = False
+# Replies to the sender of forwarded mail (inbound/replies.py): at most this many per sender and hour.
+ENVOICE_INBOUND_REPLIES_PER_HOUR = env.int("ENVOICE_INBOUND_REPLIES_PER_HOUR", default=10)
 # Documents left in received/extracting longer than this are queued again by the sweep.
 ENVOICE_STUCK_AFTER_SECONDS = env.int("ENVOICE_STUCK_AFTER_SECONDS", default=120)
 
