@@ -40,6 +40,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("rules/", include("rules.urls")),
     path("approvals/", include("approvals.urls")),
+    path("settings/e-mail/", include("inbound.settings_urls")),
     path("settings/", include("scoro_sync.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("publishing/", include("publishing.urls")),

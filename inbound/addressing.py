@@ -24,6 +24,10 @@ from inbound.models import SenderProject
 
 # What may follow the "+" and name a project: Scoro numbers are short and plain ("P-24", "1042").
 CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$", re.I)
+# Coding sources (document.coding_sources["project"]["kind"]); the review page shows "set by <kind>: <label>".
+# Rules may replace a sender default but never the address's project (rules.services.REPLACEABLE_KINDS).
+ADDRESS_KIND = "e-mail address"
+SENDER_DEFAULT_KIND = "sender default"
 SENDER_ENTRY = re.compile(r"^(?:[^@\s]+@|@)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
 
 
@@ -73,7 +77,6 @@ def any_matches(entries: list[str], sender: str) -> bool:
 
 
 def project_for_code(company: Company, code: str) -> ProjectChoice:
-    label = f"address +{code}"
     if not CODE.match(code):
         return ProjectChoice(None, None, f"The project code “{code[:60]}” in the address was not recognised.")
     project = (
@@ -87,7 +90,7 @@ def project_for_code(company: Company, code: str) -> ProjectChoice:
         return ProjectChoice(
             None, None, f"Project {project} is closed in Scoro; the documents were filed without a project."
         )
-    return ProjectChoice(project, {"kind": "address", "label": label})
+    return ProjectChoice(project, {"kind": ADDRESS_KIND, "label": f"+{code}"})
 
 
 def sender_default(company: Company, sender: str) -> SenderProject | None:
@@ -112,4 +115,4 @@ def project_for(company: Company, *, code: str, sender: str) -> ProjectChoice:
     default = sender_default(company, sender)
     if default is None:
         return ProjectChoice(None, None)
-    return ProjectChoice(default.project, {"kind": "sender default", "label": default.sender})
+    return ProjectChoice(default.project, {"kind": SENDER_DEFAULT_KIND, "label": default.sender})

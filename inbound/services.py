@@ -18,22 +18,20 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from accounts.models import Company
-from audit.models import AuditEvent
-from core.errors import ValidationFailed
 from core.queueing import delay_tolerantly
 from documents.choices import DocumentSource
 from documents.coding import document_update
 from documents.intake import IntakeRejected, html_to_text, text_to_pdf
 from documents.services import document_upload
-from inbound.addressing import SENDER_ENTRY, any_matches, parse_address, project_for, split_entries
+from inbound.addressing import any_matches, parse_address, project_for, split_entries
 from inbound.links import fetch_invoice_links
 from inbound.mime import MailAttachment
 from inbound.models import InboundMessage
+from inbound.preferences import audit_company, clean_sender_list
 from inbound.replies import reply_address
 from inbound.tasks import send_inbound_reply
 
@@ -216,23 +214,9 @@ def _email_or_blank(value: str) -> str:
     return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) and len(value) <= 254 else ""
 
 
-def _audit_company(*, company: Company, verb: str, actor, message: str, data: dict) -> None:
-    # audit_record() expects a company-owned target; the company itself is its own tenant.
-    AuditEvent.objects.create(
-        company=company,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label="" if getattr(actor, "is_authenticated", False) else "system",
-        verb=verb,
-        target_type=ContentType.objects.get_for_model(Company),
-        target_id=company.pk,
-        message=message,
-        data=data,
-    )
-
-
 def inbound_address_rotated(*, company: Company, old_address: str, actor) -> None:
     """Record a rotation done by accounts.services.company_rotate_inbound_address."""
-    _audit_company(
+    audit_company(
         company=company,
         verb="rotate_inbound_address",
         actor=actor,
@@ -243,13 +227,10 @@ def inbound_address_rotated(*, company: Company, old_address: str, actor) -> Non
 
 @transaction.atomic
 def inbound_senders_set(*, company: Company, senders: str, actor) -> Company:
-    entries = split_entries(senders)
-    bad = [e for e in entries if not SENDER_ENTRY.match(e)]
-    if bad:
-        raise ValidationFailed(f"Not an e-mail address or @domain: {', '.join(bad)}", {"field": "senders"})
-    company.inbound_allowed_senders = "\n".join(dict.fromkeys(entries))
+    entries = clean_sender_list(senders, field="senders")
+    company.inbound_allowed_senders = "\n".join(entries)
     company.save(update_fields=["inbound_allowed_senders"])
-    _audit_company(
+    audit_company(
         company=company,
         verb="set_inbound_senders",
         actor=actor,

@@ -1,4 +1,4 @@
-"""The Mailgun inbound webhook (django-anymail parses and verifies it) and the Settings actions."""
+"""The Mailgun inbound webhook (django-anymail parses and verifies it) and the Settings pages and actions."""
 
 from __future__ import annotations
 
@@ -11,14 +11,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.services import company_rotate_inbound_address
 from accounts.views_mixins import CompanyRequiredMixin
+from bookkeeping.models import Project
 from core.errors import ValidationFailed
+from inbound.forms import InboundSettingsForm, SenderProjectForm
 from inbound.mime import collect
+from inbound.models import SenderProject
+from inbound.preferences import (
+    inbound_settings_for,
+    inbound_settings_set,
+    sender_project_delete,
+    sender_project_save,
+    sender_projects_for,
+)
 from inbound.services import (
     InboundMail,
     InboundRefused,
@@ -126,3 +136,66 @@ class InboundSendersView(CompanyRequiredMixin, View):
         else:
             messages.success(request, "Sender allow-list saved.")
         return redirect("scoro_sync:settings")
+
+
+# ------------------------------------------------------------------------------------------ Settings › E-mail
+class InboundSettingsView(CompanyRequiredMixin, View):
+    """Settings › E-mail: per-sender default projects, the invoice-link allow-list and replies."""
+
+    required_permission = "settings.manage"
+
+    def page(self, request, *, sender_form=None, settings_form=None, status=200):
+        current = inbound_settings_for(self.company)
+        context = {
+            "company": self.company,
+            "senders": sender_projects_for(self.company),
+            "sender_form": sender_form or SenderProjectForm(company=self.company),
+            "settings_form": settings_form
+            or InboundSettingsForm(
+                initial={"link_senders": current.link_senders, "send_replies": current.send_replies}
+            ),
+            "example_project": Project.objects.for_company(self.company)
+            .filter(is_active=True)
+            .exclude(number="")
+            .first(),
+        }
+        return render(request, "settings/inbound.html", context, status=status)
+
+    def get(self, request):
+        return self.page(request)
+
+    def post(self, request):
+        form = InboundSettingsForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, settings_form=form, status=400)
+        inbound_settings_set(company=self.company, actor=request.user, **form.cleaned_data)
+        messages.success(request, "E-mail settings saved.")
+        return redirect("inbound:settings")
+
+
+class SenderProjectCreateView(InboundSettingsView):
+    def get(self, request):
+        return redirect("inbound:settings")
+
+    def post(self, request):
+        form = SenderProjectForm(request.POST, company=self.company)
+        if form.is_valid():
+            try:
+                row = sender_project_save(company=self.company, actor=request.user, **form.cleaned_data)
+            except ValidationFailed as exc:
+                form.add_error("sender", exc.message)
+            else:
+                messages.success(request, f"Mail from {row.sender} is now filed under {row.project}.")
+                return redirect("inbound:settings")
+        return self.page(request, sender_form=form, status=400)
+
+
+class SenderProjectDeleteView(InboundSettingsView):
+    def get(self, request, pk):
+        return redirect("inbound:settings")
+
+    def post(self, request, pk):
+        row = get_object_or_404(self.scoped(SenderProject), pk=pk)
+        sender_project_delete(company=self.company, instance=row, actor=request.user)
+        messages.success(request, f"Mail from {row.sender} no longer has a default project.")
+        return redirect("inbound:settings")
