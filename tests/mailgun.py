@@ -21,6 +21,7 @@ def signed_mailgun_fields(
     timestamp: int | str | None = None,
     signature: str | None = None,
     message_id_domain: str = "mail",
+    headers: list[tuple[str, str]] = (),
 ) -> dict[str, str]:
     """The form fields of a Mailgun "store and notify" POST, without the attachment files."""
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
@@ -29,11 +30,12 @@ def signed_mailgun_fields(
         signature
         or hmac.new(signing_key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
     )
-    headers = [
+    all_headers = [
         ["From", sender],
         ["To", recipient],
         ["Subject", subject],
         ["Message-Id", f"<{token[:12]}@{message_id_domain}>"],
+        *[list(h) for h in headers],
     ]
     return {
         "recipient": recipient,
@@ -42,7 +44,7 @@ def signed_mailgun_fields(
         "subject": subject,
         "body-plain": text,
         "stripped-text": text,
-        "message-headers": json.dumps(headers),
+        "message-headers": json.dumps(all_headers),
         "timestamp": timestamp,
         "token": token,
         "signature": signature,

@@ -4,6 +4,7 @@ Mailgun posts a multipart form ("fully parsed" forward() route) with `timestamp`
 `signature` = HMAC-SHA256(webhook signing key, timestamp + token), hex.
 """
 
+import json
 import time
 from pathlib import Path
 
@@ -35,23 +36,33 @@ def mailgun_post(
     timestamp=None,
     key=None,
     signature=None,
+    headers=(),
+    inline=(),
 ):
+    """`attachments` and `inline` are (name, content, content type); inline ones get a Content-ID."""
     data = signed_mailgun_fields(
         recipient=recipient,
         sender=sender,
         subject=subject,
         text=text,
         signing_key=key or settings.ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"],
-        attachment_count=len(attachments),
+        attachment_count=len(attachments) + len(inline),
         token=token,
         timestamp=timestamp,
         signature=signature,
         message_id_domain="acme.example",
+        headers=headers,
     )
     if html:
         data["body-html"] = html
     for n, (name, content, content_type) in enumerate(attachments, start=1):
         data[f"attachment-{n}"] = SimpleUploadedFile(name, content, content_type=content_type)
+    cids = {}
+    for n, (name, content, content_type) in enumerate(inline, start=len(attachments) + 1):
+        data[f"attachment-{n}"] = SimpleUploadedFile(name, content, content_type=content_type)
+        cids[f"<img{n}@acme.example>"] = f"attachment-{n}"
+    if cids:
+        data["content-id-map"] = json.dumps(cids)
     return client.post(URL, data), data["token"]
 
 
