@@ -20,8 +20,10 @@ is never taken twice. The message's own text and HTML bodies are not files.
 
 from __future__ import annotations
 
+import base64
 import email
 import io
+import quopri
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
@@ -60,6 +62,14 @@ def _inner_message(part: Message) -> Message | None:
     """The message a message/rfc822 part (or an .eml attachment) carries."""
     if part.get_content_type() == "message/rfc822":
         payload = part.get_payload()
+        encoding = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+        if encoding in ("base64", "quoted-printable"):
+            # RFC 2046 forbids encoding a message/rfc822 part, but some clients (and Python's own
+            # add_attachment) do; the parser then takes the encoded text for a message body.
+            text = payload[0].as_string() if isinstance(payload, list) and payload else str(payload)
+            raw = text.encode("ascii", "ignore")
+            data = base64.b64decode(raw) if encoding == "base64" else quopri.decodestring(raw)
+            return email.message_from_bytes(data, policy=policy.default)
         if isinstance(payload, list) and payload and isinstance(payload[0], Message):
             return payload[0]
     data = _bytes(part)
