@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -102,12 +103,18 @@ def fetch_invoice_links(*, company: Company, sender: str, text: str, html: str) 
         )
         return result
     limit = settings.ENVOICE_INBOUND_MAX_LINKS
+    # One time budget for all links of a message: the webhook answers the provider only after them.
+    deadline = time.monotonic() + settings.ENVOICE_INBOUND_LINK_TIMEOUT_SECONDS
     for url in links[:limit]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.5:
+            result.skipped.append({"filename": url[:200], "reason": "link not fetched: no time left"})
+            continue
         try:
             fetched = fetch_public(
                 url,
                 max_bytes=settings.ENVOICE_MAX_UPLOAD_BYTES,
-                timeout=settings.ENVOICE_INBOUND_LINK_TIMEOUT_SECONDS,
+                timeout=remaining,
                 content_types=INVOICE_TYPES,
                 allow_loopback=settings.ENVOICE_INBOUND_LINKS_ALLOW_LOOPBACK,
             )
@@ -115,7 +122,10 @@ def fetch_invoice_links(*, company: Company, sender: str, text: str, html: str) 
             log.info("Invoice link %s from %s not fetched: %s", url[:200], sender, refused)
             result.skipped.append({"filename": url[:200], "reason": f"link not fetched: {refused}"})
             continue
-        result.files.append(MailAttachment(fetched.filename, fetched.content, fetched.content_type, "link"))
+        name = fetched.filename
+        if not name.lower().endswith((".pdf", ".xml")):
+            name += ".pdf" if fetched.content_type == "application/pdf" else ".xml"
+        result.files.append(MailAttachment(name, fetched.content, fetched.content_type, "link"))
     if len(links) > limit:
         result.notes.append(
             f"Only the first {limit} links were fetched; {len(links) - limit} were left alone."

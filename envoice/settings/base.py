@@ -271,7 +271,8 @@ ENVOICE_INBOUND_MAX_MESSAGE_DEPTH = env.int("ENVOICE_INBOUND_MAX_MESSAGE_DEPTH",
 # Inline images smaller than this (bytes, or pixels on the longest side) are logos and signatures.
 ENVOICE_INBOUND_MIN_INLINE_IMAGE_BYTES = env.int("ENVOICE_INBOUND_MIN_INLINE_IMAGE_BYTES", default=10 * 1024)
 ENVOICE_INBOUND_MIN_INLINE_IMAGE_PX = env.int("ENVOICE_INBOUND_MIN_INLINE_IMAGE_PX", default=300)
-# Invoice links in a body, fetched only for senders on the company's link allow-list (inbound/links.py).
+# Invoice links in a body, fetched only for senders on the company's link allow-list (inbound/links.py),
+# during the webhook request: at most this many, all of them within the time budget.
 ENVOICE_INBOUND_MAX_LINKS = env.int("ENVOICE_INBOUND_MAX_LINKS", default=3)
 ENVOICE_INBOUND_LINK_TIMEOUT_SECONDS = env.float("ENVOICE_INBOUND_LINK_TIMEOUT_SECONDS", default=8.0)
 # Only the tests' local HTTP server: lets link fetching reach http:// on 127.0.0.1. Never in production.
