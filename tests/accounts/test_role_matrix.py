@@ -49,12 +49,18 @@ ACTIONS = [
     Action("documents.record", "post", "/documents/{doc}/record/", api=False),
     Action("documents.delete", "post", "/documents/{doc}/delete/", api=False),
     Action("expenses.create", "get", "/documents/reports/new/", api=False),
+    Action("settings.manage", "get", "/settings/e-mail/", api=False),
+    Action("settings.manage", "post", "/settings/e-mail/", api=False, data={"send_replies": "on"}),
     # REST API
     Action("rules.manage", "get", "/api/v1/rules/"),
     Action("rules.manage", "post", "/api/v1/rules/", data={}),
     Action("approvals.manage", "get", "/api/v1/approval-workflows/"),
     Action("approvals.manage", "post", "/api/v1/approval-workflows/", data={}),
     Action("integrations.manage", "get", "/api/v1/integrations/scoro/"),
+    Action("settings.manage", "get", "/api/v1/inbound/sender-projects/"),
+    Action("settings.manage", "post", "/api/v1/inbound/sender-projects/", data={}),
+    Action("settings.manage", "get", "/api/v1/inbound/settings/"),
+    Action("settings.manage", "patch", "/api/v1/inbound/settings/", data={"send_replies": False}),
     Action("integrations.manage", "patch", "/api/v1/integrations/scoro/settings/", data={"auto_sync": True}),
     Action("integrations.manage", "post", "/api/v1/integrations/scoro/deactivate/", data={}),
     Action("documents.upload", "post", "/api/v1/documents/", multipart=True),
@@ -79,7 +85,6 @@ def test_the_matrix_covers_the_permissions_with_routes():
     # Permissions without an action row yet, each with the reason (keep this list short).
     without_rows = {
         "documents.view_all": "covered by test_employees_list_only_their_own_documents",
-        "settings.manage": "company settings forms are not routed yet",
         "bookkeeping.sync": "the sync route is admin-only (integrations.manage); no separate route",
     }
     assert set(PERMISSIONS) - {a.permission for a in ACTIONS} <= set(without_rows)
