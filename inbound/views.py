@@ -174,8 +174,7 @@ class InboundSettingsView(CompanyRequiredMixin, View):
 
 
 class SenderProjectCreateView(InboundSettingsView):
-    def get(self, request):
-        return redirect("inbound:settings")
+    http_method_names = ["post"]
 
     def post(self, request):
         form = SenderProjectForm(request.POST, company=self.company)
@@ -191,8 +190,7 @@ class SenderProjectCreateView(InboundSettingsView):
 
 
 class SenderProjectDeleteView(InboundSettingsView):
-    def get(self, request, pk):
-        return redirect("inbound:settings")
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         row = get_object_or_404(self.scoped(SenderProject), pk=pk)
