@@ -56,6 +56,7 @@ class SenderProjectApi(_SettingsApi):
         row = sender_project_save(company=request.company, actor=request.user, instance=row, **data)
         return Response(s.SenderProjectSerializer(row).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, pk):
         sender_project_delete(company=request.company, instance=self.row(request, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
