@@ -24,9 +24,10 @@ from inbound.models import SenderProject
 
 # What may follow the "+" and name a project: Scoro numbers are short and plain ("P-24", "1042").
 CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$", re.I)
-# Coding sources (document.coding_sources["project"]["kind"]); the review page shows "set by <kind>: <label>".
+# Coding sources (document.coding_sources["project"]); the review page shows "set by <kind>: <label>"
+# ("set by e-mail: address +P-24", "set by sender default: mail from @supplier.example").
 # Rules may replace a sender default but never the address's project (rules.services.REPLACEABLE_KINDS).
-ADDRESS_KIND = "e-mail address"
+ADDRESS_KIND = "e-mail"
 SENDER_DEFAULT_KIND = "sender default"
 SENDER_ENTRY = re.compile(r"^(?:[^@\s]+@|@)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
 
@@ -90,7 +91,7 @@ def project_for_code(company: Company, code: str) -> ProjectChoice:
         return ProjectChoice(
             None, None, f"Project {project} is closed in Scoro; the documents were filed without a project."
         )
-    return ProjectChoice(project, {"kind": ADDRESS_KIND, "label": f"+{code}"})
+    return ProjectChoice(project, {"kind": ADDRESS_KIND, "label": f"address +{code}"})
 
 
 def sender_default(company: Company, sender: str) -> SenderProject | None:
@@ -115,4 +116,4 @@ def project_for(company: Company, *, code: str, sender: str) -> ProjectChoice:
     default = sender_default(company, sender)
     if default is None:
         return ProjectChoice(None, None)
-    return ProjectChoice(default.project, {"kind": SENDER_DEFAULT_KIND, "label": default.sender})
+    return ProjectChoice(default.project, {"kind": SENDER_DEFAULT_KIND, "label": f"mail from {default.sender}"})

@@ -146,6 +146,8 @@ class InboundSettingsView(CompanyRequiredMixin, View):
 
     def page(self, request, *, sender_form=None, settings_form=None, status=200):
         current = inbound_settings_for(self.company)
+        example = Project.objects.for_company(self.company).filter(is_active=True).exclude(number="").first()
+        local, _, domain = self.company.inbound_address.partition("@")
         context = {
             "company": self.company,
             "senders": sender_projects_for(self.company),
@@ -154,10 +156,8 @@ class InboundSettingsView(CompanyRequiredMixin, View):
             or InboundSettingsForm(
                 initial={"link_senders": current.link_senders, "send_replies": current.send_replies}
             ),
-            "example_project": Project.objects.for_company(self.company)
-            .filter(is_active=True)
-            .exclude(number="")
-            .first(),
+            "example_project": example,
+            "plus_example": f"{local}+{example.number}@{domain}" if example else "",
         }
         return render(request, "settings/inbound.html", context, status=status)
 

@@ -325,7 +325,7 @@ def _set_by_rule(document: Document, name: str) -> bool:
 
 
 # Values set at intake that a rule may still replace: a sender's default project is a fallback, not a
-# choice. A project the sender named in the address (kind "e-mail address") is a choice, like a person's.
+# choice. A project the sender named in the address (kind "e-mail") is a choice, like a person's.
 REPLACEABLE_KINDS = frozenset({"rule", "sender default"})
 
 

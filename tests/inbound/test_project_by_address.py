@@ -48,13 +48,13 @@ def test_plus_code_files_the_documents_under_the_project(deliver, company, proje
     document = Document.objects.get(company=company)
     assert document.status == "to_review"  # extracted after the project was set, which survived it
     assert document.project == projects["web"]
-    assert document.coding_sources["project"] == {"kind": "e-mail address", "label": "+p-24"}
-    assert source_label(document, "project") == "set by e-mail address: +p-24"
+    assert document.coding_sources["project"] == {"kind": "e-mail", "label": "address +p-24"}
+    assert source_label(document, "project") == "set by e-mail: address +p-24"
     assert InboundMessage.objects.get(token=token).project == projects["web"]
     # The review page says where the value came from.
     client.force_login(admin_user)
     page = client.get(f"/documents/{document.pk}/").content.decode()
-    assert 'data-testid="source-project">set by e-mail address: +p-24<' in page
+    assert 'data-testid="source-project">set by e-mail: address +p-24<' in page
     # And the receipt names the project.
     assert "Filed under project P-24 Website." in outbox.outbox[0].body
 
@@ -64,7 +64,7 @@ def test_a_rule_never_overrides_the_project_the_sender_named(deliver, company, p
     deliver(recipient=plus(company, "P-24"), attachments=PDF)
     document = Document.objects.get(company=company)
     assert document.project == projects["web"]
-    assert document.coding_sources["project"]["kind"] == "e-mail address"
+    assert document.coding_sources["project"]["kind"] == "e-mail"
 
 
 def test_unknown_code_is_accepted_without_a_project_and_the_reply_says_so(deliver, company, projects):
@@ -102,7 +102,7 @@ def test_sender_default_project_applies_without_a_code(deliver, company, project
     )  # fmt: skip
     by_domain, by_address = Document.objects.filter(company=company).order_by("id")
     assert by_domain.project == projects["cloud"]  # the domain's default
-    assert by_domain.coding_sources["project"] == {"kind": "sender default", "label": "@acme.example"}
+    assert by_domain.coding_sources["project"] == {"kind": "sender default", "label": "mail from @acme.example"}
     assert by_address.project == projects["web"]  # an exact address beats its domain
 
 
