@@ -116,4 +116,6 @@ def project_for(company: Company, *, code: str, sender: str) -> ProjectChoice:
     default = sender_default(company, sender)
     if default is None:
         return ProjectChoice(None, None)
-    return ProjectChoice(default.project, {"kind": SENDER_DEFAULT_KIND, "label": f"mail from {default.sender}"})
+    return ProjectChoice(
+        default.project, {"kind": SENDER_DEFAULT_KIND, "label": f"mail from {default.sender}"}
+    )

@@ -102,7 +102,10 @@ def test_sender_default_project_applies_without_a_code(deliver, company, project
     )  # fmt: skip
     by_domain, by_address = Document.objects.filter(company=company).order_by("id")
     assert by_domain.project == projects["cloud"]  # the domain's default
-    assert by_domain.coding_sources["project"] == {"kind": "sender default", "label": "mail from @acme.example"}
+    assert by_domain.coding_sources["project"] == {
+        "kind": "sender default",
+        "label": "mail from @acme.example",
+    }
     assert by_address.project == projects["web"]  # an exact address beats its domain
 
 
