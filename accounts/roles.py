@@ -20,6 +20,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "integrations.manage": {ADMIN},
     "bookkeeping.sync": {ADMIN, ACCOUNTANT},
     "contacts.edit": {ADMIN, ACCOUNTANT},
+    # Four eyes: never the admin who recorded the invoice (documents.bank_accounts).
+    "bank_accounts.confirm": {ADMIN},
     "dashboard.view": {ADMIN, ACCOUNTANT},
 }
 
@@ -45,6 +47,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "integrations.manage": "manage the Scoro integration",
     "bookkeeping.sync": "sync background data",
     "contacts.edit": "edit contacts",
+    "bank_accounts.confirm": "confirm a supplier's new bank account",
     "dashboard.view": "see the overview",
 }
 

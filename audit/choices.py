@@ -87,6 +87,11 @@ class AuditVerb(models.TextChoices):
     CONTACT_PUSH_FAILED = "contact.push_failed", "Contact could not be sent to Scoro"
     CONTACT_CONFLICT = "contact.conflict", "Contact changed on both sides"
     CONTACT_CONFLICT_RESOLVED = "contact.conflict_resolved", "Contact conflict resolved"
+    # Suppliers' bank accounts (four eyes on a change)
+    BANK_ACCOUNT_FIRST = "bank_account.first", "First bank account recorded for the supplier"
+    BANK_ACCOUNT_NEW = "bank_account.new", "New bank account waits for a second admin"
+    CONFIRM_BANK_ACCOUNT = "confirm_bank_account", "New bank account confirmed"
+    REJECT_BANK_ACCOUNT = "reject_bank_account", "New bank account rejected"
 
 
 def verb_label(verb: str) -> str:

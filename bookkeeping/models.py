@@ -4,6 +4,7 @@ Rows are never hard-deleted when they disappear or close in Scoro: they are deac
 documents keep their links.
 """
 
+from django.conf import settings
 from django.db import models
 
 from core.tenancy import CompanyOwned
@@ -168,3 +169,44 @@ class Contact(ScoroSynced):
 
     def __str__(self) -> str:
         return f"{self.name} {self.lastname}".strip()
+
+
+class ContactBankAccount(CompanyOwned):
+    """One bank account a supplier has used or asked to be paid to: the supplier's account history.
+
+    The accounts a payment may go to are the contact's `iban` (on file: from Scoro or entered with the
+    contact) and the rows on file or confirmed here. An invoice asking for any other account waits for a
+    second admin (bookkeeping.bank_accounts); the confirmed account becomes the contact's `iban`.
+    """
+
+    class Status(models.TextChoices):
+        ON_FILE = "on_file", "On file"
+        PENDING = "pending", "Waiting for a second admin"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="bank_accounts")
+    iban = models.CharField("IBAN", max_length=40, help_text="Upper case, without spaces")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(max_length=255, blank=True, help_text="Where the account came from")
+    # Documents sit above bookkeeping: the invoice that first asked for the account, by id and label.
+    first_document_id = models.BigIntegerField(null=True, blank=True)
+    first_document_label = models.CharField(max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "iban"], name="unique_contact_bank_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iban} ({self.get_status_display().lower()})"

@@ -28,6 +28,7 @@ class Happened(StrEnum):
     CODING_CHANGED = "coding_changed"  # document=, actor= (its coding or lines changed)
     DOCUMENT_RECORDED = "document_recorded"  # document=, actor=, recorded= → "in_approval" | "ready"
     DOCUMENT_READY = "document_ready"  # document= (approved, or recorded with no approval)
+    BANK_ACCOUNT_CONFIRMED = "bank_account_confirmed"  # document=, iban= (a second admin confirmed it)
     REPORT_SUBMITTED = "report_submitted"  # report=, actor= → True when it went to approval
     REPORT_CONFIRMED = "report_confirmed"  # report= (approved or confirmed: publishable)
 

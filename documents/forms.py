@@ -137,3 +137,12 @@ class DocumentFilterForm(forms.Form):
         """The valid filters that were given."""
         cleaned = getattr(self, "cleaned_data", {})
         return {name: cleaned[name] for name in self.fields if cleaned.get(name) not in (None, "")}
+
+
+class BankAccountDecisionForm(forms.Form):
+    """Confirm or reject the new bank account a bill asks to be paid to (the review screen's panel).
+    `iban` is the account the admin saw: a document changed in between is refused, never confirmed."""
+
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("reject", "Reject")])
+    iban = forms.CharField(max_length=60, strip=True)
+    reason = forms.CharField(max_length=500, required=False, strip=True)

@@ -10,6 +10,8 @@ The checks:
   wrong often enough that a person should look);
 - totals that do not reconcile and lines whose quantity × price is not their total (current values);
 - a possible duplicate;
+- a bill asking to be paid to a bank account its supplier never used (publishing waits for a second
+  admin; this replaces extraction's warning about it, which was written before anyone could confirm);
 - coding that recording needs and that is missing;
 - VAT that does not fit the coded tax rate.
 
@@ -24,12 +26,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bookkeeping.bank_accounts import format_iban
 from documents.choices import OPEN_STATUSES
 from documents.choices import DocumentStatus as S
 from documents.coding import duplicate_candidates, recording_required_for
 from documents.models import Document
 from documents.readiness import (
     TOLERANCE,
+    bank_check,
     line_label,
     line_problems,
     missing_coding,
@@ -73,14 +77,16 @@ FIELD_NAMES = {
     "iban": "IBAN",
     "po_number": "PO number",
 }
-# Problems that only matter while a document can still be corrected.
-LIST_PREFETCH = ("lines",)
+# Extraction's note that the IBAN is not the supplier's: the live bank account check says it now.
+IBAN_MISMATCH_WARNING = re.compile(r"^The bank account .* differs from the one known for ")
+# What the checks read, for lists to prefetch (lines; the supplier's bank accounts).
+LIST_PREFETCH = ("lines", "supplier__bank_accounts")
 
 
 @dataclass(frozen=True)
 class Problem:
     field: str  # the field it is about; "_document" for the document as a whole
-    kind: str  # warning | confidence | totals | line | duplicate | coding | vat
+    kind: str  # warning | confidence | totals | line | duplicate | coding | vat | bank_account
     message: str  # a sentence, shown on the review screen
     short: str  # a few words, shown in a list row
 
@@ -165,10 +171,34 @@ def document_problems(
         text, fields = _warning_text(warning)
         if not text or corrected & set(fields):
             continue  # a person has since looked at and corrected the value it is about
-        if LINE_ARITHMETIC.search(text) or TOTALS_ARITHMETIC.search(text):
+        if (
+            LINE_ARITHMETIC.search(text)
+            or TOTALS_ARITHMETIC.search(text)
+            or IBAN_MISMATCH_WARNING.search(text)
+        ):
             continue  # re-checked below on the values as they are now
         for name in fields or ("_document",):
             add(name, "warning", text, _short_warning(text, fields))
+
+    bank = bank_check(document) if document.status != S.PUBLISHED else None
+    if bank is not None and bank.state == "new":
+        add(
+            "iban",
+            "bank_account",
+            f"New bank account for {document.supplier} needs confirmation by a second admin: "
+            f"{format_iban(bank.iban)} is not the account on file "
+            f"({', '.join(format_iban(k) for k in bank.known)}). Changed bank details are the classic "
+            "invoice-fraud pattern: check with the supplier by phone, not by answering the invoice's e-mail",
+            "new bank account",
+        )
+    elif bank is not None and bank.state == "rejected":
+        add(
+            "iban",
+            "bank_account",
+            f"The bank account {format_iban(bank.iban)} was rejected as {document.supplier}'s: correct the "
+            "IBAN or delete the document",
+            "rejected bank account",
+        )
 
     problem = totals_problem(document)
     if problem:

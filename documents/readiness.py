@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bookkeeping.bank_accounts import BankCheck, bank_account_check, format_iban
 from bookkeeping.selectors import match_vat_code, purchase_vat_codes
 from documents.choices import DocumentType
 from documents.models import Document, DocumentLine
@@ -369,13 +370,40 @@ def recording_problems(document: Document, *, full: bool = True) -> list[str]:
     return missing
 
 
+# --------------------------------------------------------------------------------------------- bank account
+def bank_check(document: Document) -> BankCheck:
+    """How a bill's IBAN relates to its supplier's accounts (bookkeeping.bank_accounts). Receipts and
+    sales invoices are not paid by transfer from here: never checked."""
+    if document.type != DocumentType.PURCHASE_INVOICE:
+        return BankCheck("none")
+    return bank_account_check(contact=document.supplier, iban=(document.fields or {}).get("iban"))
+
+
+def bank_account_blocker(document: Document, check: BankCheck | None = None) -> str:
+    """What publishing waits for when the bill asks to be paid to an account its supplier never used
+    (four eyes: a second admin confirms it), or "" when nothing."""
+    check = check if check is not None else bank_check(document)
+    if check.state == "new":
+        return (
+            f"confirmation of the new bank account {format_iban(check.iban)} of {document.supplier} "
+            "by a second admin"
+        )
+    if check.state == "rejected":
+        return f"a correct bank account ({format_iban(check.iban)} was rejected as {document.supplier}'s)"
+    return ""
+
+
 def missing_for_publishing(document: Document, lines: list | None = None) -> list[str]:
     """What stops `document` from being published: no orphaned costs, so every cost line needs a finance
-    account and a project (its own or the header's); a bill also needs a supplier."""
+    account and a project (its own or the header's); a bill also needs a supplier, and one asking to be
+    paid to a new bank account a second admin's confirmation."""
     lines = counted_lines(document.lines.all() if lines is None else lines)
     missing = []
     if document.type == DocumentType.PURCHASE_INVOICE and document.supplier_id is None:
         missing.append("supplier")
+    bank = bank_account_blocker(document)
+    if bank:
+        missing.append(bank)
     if lines:
         if any(line.finance_account_id is None for line in lines) and document.finance_account_id is None:
             missing.append("finance account")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from documents import views, views_einvoice, views_expenses, views_intake, views_review
+from documents import (
+    views,
+    views_bank_account,
+    views_einvoice,
+    views_expenses,
+    views_intake,
+    views_review,
+)
 from inbound import views as inbound_views
 
 app_name = "documents"
@@ -25,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/row/", views.DocumentRowView.as_view(), name="row"),
     path("<int:pk>/state/", views.DocumentStateView.as_view(), name="state"),
     path("<int:pk>/record/", views_review.DocumentRecordView.as_view(), name="record"),
+    path("<int:pk>/bank-account/", views_bank_account.DocumentBankAccountView.as_view(), name="bank_account"),
     path("<int:pk>/delete/", views_review.DocumentDeleteView.as_view(), name="delete"),
     path(
         "<int:pk>/suggestion/", views_review.DocumentAcceptSuggestionView.as_view(), name="accept_suggestion"

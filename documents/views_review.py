@@ -16,10 +16,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from accounts.roles import role_can
 from accounts.views_mixins import CompanyRequiredMixin
 from audit.selectors import audit_trail_for
+from bookkeeping.bank_accounts import bank_accounts_of
 from bookkeeping.models import Contact, Product
 from core.errors import ApplicationError
 from core.storage import STORAGE_ERRORS
 from core.validation import form_error_text
+from documents.bank_accounts import bank_account_review
 from documents.choices import FIELD_LABELS, DocumentType
 from documents.coding import (
     HEADER_CODING,
@@ -190,6 +192,8 @@ class DocumentReviewView(CompanyRequiredMixin, View):
             "can_delete": role_can(role, "documents.delete"),
             "next_document": next_in_inbox(request, document),
             "trail": audit_trail_for(target=document).order_by("-created_at")[:30],
+            "bank_account": bank_account_review(document, user=request.user),
+            "bank_accounts": bank_accounts_of(document.supplier) if document.supplier_id else [],
             "provenance": {k: v for k, v in (document.provenance or {}).items() if isinstance(v, dict)},
             **choices,
         }

@@ -6,6 +6,7 @@ Apps below announce what happened (core.hooks.Happened); this module alone decid
     recorded ──► approval, when a workflow applies ──► approved ──► ready
              └─► ready, when none does
     ready ─────► publishing to Scoro, when automatic publishing applies
+    new bank account confirmed ─► publishing of the supplier's ready bills that waited for it
     corrected ─► extraction learns the supplier's layout;  coding changed in approval ─► approval restarts
     report submitted ──► approval, or (no workflow) confirmed once its receipts are read and coded
     report confirmed ──► publishing, when automatic publishing applies
@@ -23,6 +24,7 @@ from django.db import transaction
 from accounts.models import Company
 from approvals import services as approvals
 from audit.services import audit_record
+from bookkeeping.bank_accounts import normalize_iban
 from bookkeeping.services import dimension_groups_ensure
 from core.hooks import Happened, answers
 from core.queueing import delay_tolerantly
@@ -104,6 +106,20 @@ def coding_changed(*, document: Document, actor) -> None:
 def document_ready(*, document: Document) -> bool:
     """Returns True when the document was queued for publishing."""
     return publishing.publish_if_automatic(document=Document.objects.get(pk=document.pk))
+
+
+@answers(Happened.BANK_ACCOUNT_CONFIRMED)
+def bank_account_confirmed(*, document: Document, iban: str) -> int:
+    """The supplier's ready bills asking for the confirmed account waited for it: automatic publishing
+    takes them now (when it applies). Returns how many were queued."""
+    waiting = Document.objects.for_company(document.company).filter(
+        supplier_id=document.supplier_id, status=DocumentStatus.READY
+    )
+    queued = 0
+    for bill in waiting:
+        if normalize_iban((bill.fields or {}).get("iban")) == iban:
+            queued += publishing.publish_if_automatic(document=bill)
+    return queued
 
 
 # ------------------------------------------------------------------------------------------ expense reports

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from bookkeeping.bank_accounts import normalize_iban
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 from core.validation import StrictInput
 
@@ -45,3 +46,14 @@ class ContactSerializer(StrictInput, serializers.ModelSerializer):
             "push_error",
         ]  # fmt: skip
         read_only_fields = ["id", "scoro_id", "is_active", "push_state", "push_error"]
+
+    def validate_iban(self, value: str) -> str:
+        """A supplier's account on file changes only by a second admin confirming it on an invoice
+        (bookkeeping.bank_accounts): typing another one in here would skip the four eyes."""
+        current = normalize_iban(self.instance.iban) if self.instance is not None else ""
+        if current and normalize_iban(value) != current:
+            raise serializers.ValidationError(
+                "The bank account on file changes when a second admin confirms a new one on one of the "
+                "supplier's invoices (four eyes), not here."
+            )
+        return value

@@ -116,6 +116,26 @@ class RejectionSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class BankAccountSerializer(serializers.Serializer):
+    """The bill's IBAN against its supplier's accounts (four eyes on a new one)."""
+
+    iban = serializers.CharField(allow_blank=True)
+    state = serializers.ChoiceField(choices=["none", "known", "first", "new", "rejected"])
+    known = serializers.ListField(child=serializers.CharField(), help_text="The supplier's known accounts.")
+    needs_confirmation = serializers.BooleanField(help_text="Publishing waits for a second admin.")
+    can_confirm = serializers.BooleanField(help_text="The requesting user may confirm it.")
+    can_reject = serializers.BooleanField()
+    refusal = serializers.CharField(allow_blank=True, help_text="Why the requesting user may not confirm.")
+
+
+class BankAccountDecisionInputSerializer(StrictSerializer):
+    """POST /documents/{id}/bank-account/: confirm or reject the bill's new bank account."""
+
+    decision = serializers.ChoiceField(choices=["confirm", "reject"])
+    iban = serializers.CharField(max_length=60, help_text="The IBAN being decided on (as shown).")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class DocumentDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(choices=DocumentType.choices)
@@ -156,6 +176,7 @@ class DocumentDetailSerializer(serializers.Serializer):
     recorded_by = serializers.IntegerField(**_ID)
     approvals = ApprovalStepSummarySerializer(many=True)
     publishing = PublishingSummarySerializer()
+    bank_account = BankAccountSerializer()
 
 
 class DocumentFieldsInputSerializer(StrictSerializer):

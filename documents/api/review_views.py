@@ -12,7 +12,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.selectors import approval_summary_for
-from documents.api.review_serializers import DocumentDetailSerializer, DocumentPatchSerializer
+from documents.api.review_serializers import (
+    BankAccountDecisionInputSerializer,
+    DocumentDetailSerializer,
+    DocumentPatchSerializer,
+)
+from documents.bank_accounts import (
+    bank_account_review,
+    document_bank_account_confirm,
+    document_bank_account_reject,
+)
 from documents.coding import document_delete, document_record, document_update, recording_problems
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems, review_duplicates, source_label
@@ -29,8 +38,9 @@ def file_url(document: Document) -> str:
     return reverse("api-document-file", args=[document.pk])
 
 
-def document_detail_data(document: Document) -> dict[str, Any]:
-    """The detail shape of shared/API.md: ids in the same shape PATCH takes, plus labels to show."""
+def document_detail_data(document: Document, *, user) -> dict[str, Any]:
+    """The detail shape of shared/API.md: ids in the same shape PATCH takes, plus labels to show
+    (and, for `user`, what they may do about a new bank account)."""
 
     lines = list(
         document.lines.select_related("product", "project", "finance_account", "tax_rate", "dimension")
@@ -99,6 +109,7 @@ def document_detail_data(document: Document) -> dict[str, Any]:
         "recorded_by": document.recorded_by_id,
         "approvals": approval_summary_for(document=document),
         "publishing": publishing_summary_for(document=document),
+        "bank_account": bank_account_review(document, user=user).as_dict(),
     }
 
 
@@ -115,7 +126,7 @@ class DocumentDetailApi(APIView):
 
     @extend_schema(responses=DocumentDetailSerializer)
     def get(self, request, pk: int):
-        return Response(document_detail_data(self.get_object()))
+        return Response(document_detail_data(self.get_object(), user=request.user))
 
     @extend_schema(request=DocumentPatchSerializer, responses=DocumentDetailSerializer)
     def patch(self, request, pk: int):
@@ -126,7 +137,7 @@ class DocumentDetailApi(APIView):
         document = document_update(
             document=self.get_object(), data=data, actor=request.user, expected_version=expected
         )
-        return Response(document_detail_data(document))
+        return Response(document_detail_data(document, user=request.user))
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
@@ -143,4 +154,27 @@ class DocumentRecordApi(APIView):
     def post(self, request, pk: int):
         queryset = document_queryset_for(membership=request.membership)
         document = document_record(document=get_object_or_404(queryset, pk=pk), actor=request.user)
-        return Response(document_detail_data(document))
+        return Response(document_detail_data(document, user=request.user))
+
+
+class DocumentBankAccountApi(APIView):
+    """POST: a second admin confirms (or an admin rejects) the new bank account the bill asks to be paid
+    to. 403 for the admin who recorded it and for other roles; 400 when the IBAN changed meanwhile."""
+
+    required_permission = "bank_accounts.confirm"
+
+    @extend_schema(request=BankAccountDecisionInputSerializer, responses=DocumentDetailSerializer)
+    def post(self, request, pk: int):
+        queryset = document_queryset_for(membership=request.membership)
+        document = get_object_or_404(queryset, pk=pk)
+        body = BankAccountDecisionInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data["decision"] == "confirm":
+            document = document_bank_account_confirm(document=document, actor=request.user, iban=data["iban"])
+        else:
+            document = document_bank_account_reject(
+                document=document, actor=request.user, iban=data["iban"], reason=data.get("reason", "")
+            )
+        document.refresh_from_db()
+        return Response(document_detail_data(document, user=request.user))

@@ -8,6 +8,11 @@ urlpatterns = [
     path("documents/<int:pk>/", review_views.DocumentDetailApi.as_view(), name="api-document-detail"),
     path("documents/<int:pk>/record/", review_views.DocumentRecordApi.as_view(), name="api-document-record"),
     path(
+        "documents/<int:pk>/bank-account/",
+        review_views.DocumentBankAccountApi.as_view(),
+        name="api-document-bank-account",
+    ),
+    path(
         "expense-reports/",
         expense_report_views.ExpenseReportListApi.as_view(),
         name="api-expense-report-list",

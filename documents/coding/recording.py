@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.errors import InvalidTransition, ValidationFailed
 from core.hooks import Happened, announce
+from documents.bank_accounts import document_bank_account_note
 from documents.choices import DocumentStatus as S
 from documents.coding.values import RECORDABLE_STATUSES
 from documents.models import Document
@@ -43,6 +44,7 @@ def document_record(*, document: Document, actor) -> Document:
             document.recorded_at = timezone.now()
             document.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
             document.save(update_fields=["recorded_at", "recorded_by", "updated_at"])
+        document_bank_account_note(document=document, actor=actor)
         reached = announce(Happened.DOCUMENT_RECORDED, document=document, actor=actor, recorded=recording)
     if reached == S.READY:
         announce(Happened.DOCUMENT_READY, document=document)

@@ -13,7 +13,7 @@ from core.errors import ApplicationError, InvalidTransition, ValidationFailed
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType, ExpenseReportStatus
 from documents.models import Document, ExpenseReport
-from documents.readiness import missing_for_publishing
+from documents.readiness import bank_account_blocker, missing_for_publishing
 from documents.state import report_transition, transition
 from publishing import mapping
 from publishing.models import PublishAttempt
@@ -72,6 +72,9 @@ def manual_blocker(*, document: Document, connection: ScoroConnection | None) ->
         return f"Only ready documents can be published; this one is {document.get_status_display().lower()}."
     if connection.recording_required and document.recorded_at is None:
         return "Record the document before publishing (recording is required in the Scoro settings)."
+    bank = bank_account_blocker(document)
+    if bank:
+        return f"Waiting for {bank} before publishing (see the bank account on the left)."
     return None
 
 
