@@ -74,7 +74,7 @@ def manual_blocker(*, document: Document, connection: ScoroConnection | None) ->
         return "Record the document before publishing (recording is required in the Scoro settings)."
     bank = bank_account_blocker(document)
     if bank:
-        return f"Waiting for {bank} before publishing (see the bank account on the left)."
+        return f"Waiting for {bank}."
     return None
 
 
