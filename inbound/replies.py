@@ -29,7 +29,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -52,15 +54,20 @@ def automatic_mail(*, headers: dict[str, str], sender: str) -> str:
     if auto and auto.split(";")[0].strip() != "no":
         return f"automatic mail (Auto-Submitted: {auto[:40]})"
     precedence = (headers.get("precedence") or "").strip().lower()
-    if precedence in ("bulk", "list", "junk"):
+    if precedence in ("bulk", "list", "junk", "auto_reply"):
         return f"bulk mail (Precedence: {precedence})"
+    for name in ("x-autoreply", "x-autorespond"):  # older auto-responders' own marks
+        if headers.get(name):
+            return f"automatic mail ({name})"
     if headers.get("list-id"):
         return "mailing-list mail (List-Id)"
     if "return-path" in headers and headers["return-path"].strip() in ("", "<>"):
         return "a bounce (empty Return-Path)"
     local, _, domain = (sender or "").strip().lower().rpartition("@")
-    if not local:
-        return "no sender address"
+    try:
+        validate_email((sender or "").strip())
+    except ValidationError:
+        return "no usable sender address"
     if ROBOT_LOCAL_PARTS.match(local):
         return f"an automatic sender ({local}@)"
     own = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip().lower()
@@ -127,15 +134,20 @@ def reply_build(record: InboundMessage) -> EmailMessage:
     lines += ["", "— This is an automatic reply; answers to it are not read."]
     headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
     if record.message_id:
-        headers["In-Reply-To"] = record.message_id
-        headers["References"] = f"{record.references} {record.message_id}".strip()
+        headers["In-Reply-To"] = _one_line(record.message_id)
+        headers["References"] = _one_line(f"{record.references} {record.message_id}")[-2000:]
     return EmailMessage(
-        subject=title[:200],
+        subject=_one_line(title)[:200],
         body="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[record.reply_to],
         headers=headers,
     )
+
+
+def _one_line(text: str) -> str:
+    """Header text from someone else's header: no line breaks (they would end the header)."""
+    return " ".join((text or "").split())
 
 
 def _document_names(record: InboundMessage) -> dict[int, str]:

@@ -86,7 +86,9 @@ def mailgun_inbound(request, *args, **kwargs):
 _mailgun_inbound_view = csrf_exempt(MailgunInboundView.as_view())
 
 
-HEADERS = ("auto-submitted", "precedence", "list-id", "return-path", "references")
+HEADERS = (
+    "auto-submitted", "precedence", "list-id", "return-path", "references", "x-autoreply", "x-autorespond"
+)  # fmt: skip
 
 
 def _mail_from_event(event) -> InboundMail:

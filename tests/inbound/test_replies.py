@@ -84,6 +84,8 @@ def test_unknown_addresses_and_refused_senders_never_get_a_reply(deliver, compan
         ([("Precedence", "bulk")], "billing@acme.example", "Precedence"),
         ([("Precedence", "list")], "billing@acme.example", "Precedence"),
         ([("Precedence", "junk")], "billing@acme.example", "Precedence"),
+        ([("Precedence", "auto_reply")], "billing@acme.example", "Precedence"),
+        ([("X-Autoreply", "yes")], "billing@acme.example", "x-autoreply"),
         ([("List-Id", "<news.acme.example>")], "billing@acme.example", "List-Id"),
         ([("Return-Path", "<>")], "billing@acme.example", "Return-Path"),
         ([], "MAILER-DAEMON@acme.example", "automatic sender"),
@@ -104,6 +106,22 @@ def test_automatic_mail_is_never_answered(deliver, company, headers, sender, why
 
 def test_a_person_saying_auto_submitted_no_is_answered():
     assert automatic_mail(headers={"auto-submitted": "no"}, sender="ann@acme.example") == ""
+
+
+def test_a_sender_that_is_no_address_is_not_answered():
+    assert automatic_mail(headers={}, sender="Billing Department") == "no usable sender address"
+
+
+def test_header_text_from_the_sender_cannot_break_our_headers(company):
+    record = InboundMessage.objects.create(
+        token="t1", company=company, status="accepted", subject="Invoice\r\nBcc: victim@x.example",
+        message_id="<a@b>\r\nBcc: victim@x.example", reply_to="ann@acme.example",
+    )  # fmt: skip
+    assert reply_send(message_id=record.pk) is True
+    [reply] = outbox.outbox
+    message = reply.message()
+    assert message["Subject"] == "Received: Invoice Bcc: victim@x.example"
+    assert message["Bcc"] is None and reply.recipients() == ["ann@acme.example"]
 
 
 def test_our_own_mail_is_never_answered(settings):
