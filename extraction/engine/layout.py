@@ -106,6 +106,19 @@ class Line:
         return self.words[-1].x1
 
 
+def _same_line(w: Word, row: list[Word]) -> bool:
+    """Whether a word sits on a row: it overlaps the row's median band by half its own height.
+
+    The band is the median of the row's words, not their union: a large heading beside a name
+    would otherwise stretch the row until the next line of the address joined it too.
+    """
+    tops = sorted(x.top for x in row)
+    bottoms = sorted(x.bottom for x in row)
+    rtop, rbot = tops[len(tops) // 2], bottoms[len(bottoms) // 2]
+    overlap = min(w.bottom, rbot) - max(w.top, rtop)
+    return overlap >= 0.5 * min(w.bottom - w.top, rbot - rtop)
+
+
 class Doc:
     """Lines of positioned words, in reading order, over one or more pages."""
 
@@ -137,14 +150,8 @@ class Doc:
         else:
             rows = []
             for w in sorted(ws, key=lambda w: (w.top, w.x0)):
-                mid = (w.top + w.bottom) / 2
                 for row in rows[-3:]:
-                    rtop = min(x.top for x in row)
-                    rbot = max(x.bottom for x in row)
-                    if (
-                        rtop - 1 <= mid <= rbot + 1
-                        and abs((w.bottom - w.top) - (rbot - rtop)) < 0.8 * (rbot - rtop) + 2
-                    ):
+                    if _same_line(w, row):
                         row.append(w)
                         break
                 else:

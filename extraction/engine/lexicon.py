@@ -156,29 +156,32 @@ REG_NUMBER = compile_labels(
 SELLER_HEADING = compile_labels(
     [
         (r"seller|supplier|vendor|sold\s*by|from|issued\s*by|bill\s*from", 10),
-        (r"verkäufer|lieferant|leistungserbringer|rechnungssteller|absender", 10),
+        (r"verkäufer|lieferant|leistungserbringer|rechnungssteller|absender|rechnungsaussteller", 10),
         (r"vendeur|fournisseur|émetteur", 10),
         (r"verkoper|leverancier", 10),
-        (r"müüja|tarnija", 10),
+        (r"müüja|tarnija|arve\s*(?:esitaja|väljastaja)", 10),
         (r"myyjä|toimittaja|laskuttaja", 10),
-        (r"säljare|leverantör", 10),
+        (r"säljare|leverantör|avsändare", 10),
         (r"vendedor|proveedor|emisor", 10),
-        (r"venditore|fornitore|cedente(?:\s*/\s*prestatore)?", 10),
-        (r"sprzedawca|dostawca", 10),
+        (r"venditore|fornitore|mittente|cedente(?:\s*/\s*prestatore)?", 10),
+        (r"sprzedawca|dostawca|wystawca", 10),
     ]
 )
 
 BUYER_HEADING = compile_labels(
     [
-        (r"bill(?:ed)?\s*to|invoice\s*to|sold\s*to|buyer|customer(?:\s*name)?|client", 10),
-        (r"käufer|rechnungsempfänger|leistungsempfänger|kunde|auftraggeber|empfänger", 10),
-        (r"acheteur|facturé\s*à|destinataire", 10),
-        (r"koper|klant|afnemer|gefactureerd\s*aan", 10),
-        (r"ostja|maksja|klient", 10),
-        (r"ostaja|asiakas|laskutettava", 10),
-        (r"köpare|kund|faktureras\s*till", 10),
-        (r"comprador|cliente|facturar\s*a", 10),
-        (r"acquirente|committente|cessionario", 10),
+        (
+            r"bill(?:ed)?\s*to|invoice\s*to|sold\s*to|buyer|customer(?:\s*name)?|client|(?:billing|invoice)\s*address",
+            10,
+        ),
+        (r"käufer|rechnungsempfänger|leistungsempfänger|kunde|auftraggeber|empfänger|rechnungsadresse", 10),
+        (r"acheteur|facturé\s*à|destinataire|adresse\s*de\s*facturation", 10),
+        (r"koper|klant|afnemer|gefactureerd\s*aan|factuuradres", 10),
+        (r"ostja|maksja|klient|arve\s*saaja", 10),
+        (r"ostaja|asiakas|laskutettava|laskutusosoite", 10),
+        (r"köpare|kund|faktureras\s*till|fakturaadress", 10),
+        (r"comprador|cliente|facturar\s*a|datos\s*del\s*cliente", 10),
+        (r"acquirente|committente|cessionario|spett(?:\.|abile)\s*(?:le)?|intestatario", 10),
         (r"nabywca|odbiorca", 10),
     ]
 )

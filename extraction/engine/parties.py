@@ -19,7 +19,8 @@ NOT_A_NAME = re.compile(
     r"(?i)(?:\b(?:str(?:aße|asse|\.)|street|road|weg|allee|platz|gasse|chemin|rue|avenue|laan|straat|"
     r"tee|katu|gatan|calle|via|ulica|tel|phone|fax|e-?mail|www|http|iban|bic|swift|gln|gtin|nummer|"
     r"number|kunden-?nr|ust|vat|steuer|tax|postfach|p\.?o\.?\s*box|invoice|rechnung|factuur|facture|"
-    r"datum|date|page|seite|attn|z\.\s?hd)\b|\w*nummer\b|\w+-nr\b|@|\d{4,}|:$)"
+    r"datum|date|page|seite|attn|z\.\s?hd|lasku|faktura|fattura|factura|arve|nip|tva|btw|alv|moms|iva|"
+    r"kmkr|siret|rcs|regon|krs)\b|\w*nummer\b|\w+-nr\b|@|\d{4,}|:$)"
 )
 SEPARATORS = re.compile(r"\s+[|●•·∙▪–—]\s+|\s+-\s+|\s{3,}")
 
