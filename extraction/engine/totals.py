@@ -20,7 +20,8 @@ from .learning import near
 from .parsing import AMOUNT_RE, money, number_str, parse_amount
 
 CENT = Decimal("0.01")
-RATE_HEADER = re.compile(r"(?i)%|satz|rate|taux|tarief|määr|prosent|pros\.|aliquota|tipo|stawka|tasa")
+# "määr" is Estonian for rate; Finnish "määrä" is a quantity, hence the look-ahead.
+RATE_HEADER = re.compile(r"(?i)%|satz|rate|taux|tarief|määr(?!ä)|prosent|pros\.|aliquota|tipo|stawka|tasa")
 TOL = Decimal("0.011")
 MAX_PER_CLASS = 12
 
@@ -170,6 +171,14 @@ def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = Non
         )
         classes["tax"].append((7.0 + 2.0 * last / n, Amount(rows_tax, last, span, "VAT rows", False)))
 
+    rated = rate_rows(doc) if not tax_rows else []
+    rated_tax = sum((r[1] for r in rated), Decimal(0)) if len(rated) > 1 else None
+    if rated_tax is not None and not any(abs(a.value) == rated_tax for _, a in classes["tax"]):
+        # "VAT 7 %  11.20", "VAT 19 %  63.84": the VAT total is their sum, printed or not.
+        last = rated[-1][2]
+        classes["tax"].append((7.0 + 2.0 * last / n, Amount(rated_tax, last, (0, 0), "VAT rows", False)))
+        rows_tax = rated_tax
+
     max_gross = max((a.value for _, a in classes["gross"]), default=None)
     best: tuple[float, Amount | None, Amount | None, Amount | None, bool] = (0.0, None, None, None, False)
     grosses = [(0.0, None), *classes["gross"]]
@@ -231,7 +240,8 @@ def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
             # A rate says so: "19 %", a rate column ("Steuersatz [%]"), or a VAT row.
             header = _header_above(doc, i, m.start(1), m.end(1)) or ""
             if m.group(2) or vat_row or RATE_HEADER.search(header):
-                rates.append((r, bool(m.group(2))))
+                # A rate under a rate column header is as good as one printed with "%".
+                rates.append((r, bool(m.group(2)) or bool(RATE_HEADER.search(header))))
         for (_s1, _e1, signed_base), (_s2, _e2, signed_amount) in itertools.permutations(money_toks, 2):
             # Credit notes print the rows negative; the breakdown keeps the magnitudes.
             base, amount = abs(signed_base), abs(signed_amount)
@@ -254,6 +264,32 @@ def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
     return rows
 
 
+def rate_rows(doc: Doc) -> list[tuple[Decimal, Decimal, int]]:
+    """Rows (rate, amount, line) of a VAT label, a "19 %" rate and one amount, without a base.
+
+    "VAT 7 %  11.20" / "VAT 19 %  63.84" under the net: the breakdown of invoices that print no base
+    per rate. Only rows whose label is a VAT word before the rate count, so a line item with a rate
+    column is not one.
+    """
+    boiler = doc.boilerplate()
+    out: list[tuple[Decimal, Decimal, int]] = []
+    for i, ln in enumerate(doc.lines):
+        if i in boiler:
+            continue
+        t = ln.text
+        money_toks = [(s, v) for s, e, v, dec in _money_tokens(t) if dec == 2]
+        m = re.search(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%", t)
+        if len(money_toks) != 1 or m is None:
+            continue
+        rate = parse_amount(m.group(1))
+        if rate is None or not 0 <= rate <= 30 or money_toks[0][0] < m.end():
+            continue
+        if lx.label_weight(t[: m.start()], lx.TAX) <= 0 or re.search(r"\d", t[: m.start()]):
+            continue
+        out.append((rate, abs(money_toks[0][1]), i))
+    return out
+
+
 def _tax_lines(
     rows: list[tuple[Decimal, Decimal, Decimal, int]], tax: Decimal | None, net: Decimal | None, doc: Doc
 ) -> list[dict] | None:
@@ -270,6 +306,14 @@ def _tax_lines(
         ):
             chosen = rows
         return [{"rate": number_str(r), "base": money(b), "amount": money(a)} for r, b, a, _ in chosen]
+    by_rate_only = rate_rows(doc)
+    if by_rate_only and tax is not None and abs(sum((r[1] for r in by_rate_only), Decimal(0)) - tax) <= TOL:
+        # Rates without bases: the base is known only when there is one rate (the net).
+        single = len(by_rate_only) == 1 and net is not None
+        return [
+            {"rate": number_str(r), "base": money(net) if single else None, "amount": money(a)}
+            for r, a, _ in by_rate_only
+        ]
     if tax is not None and net and net > 0:
         # One rate: the rate printed somewhere as "19%" / "19 %" that turns the net into the VAT.
         text = doc.text()
