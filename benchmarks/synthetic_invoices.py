@@ -632,7 +632,7 @@ def render(source: dict, layout: str, code: str, rng: random.Random) -> tuple[st
         ".lines{width:100%} .lines th{border-bottom:1px solid #333} .lines td:nth-last-child(-n+3){text-align:right}"
         ".totals{margin-left:auto} .totals td:last-child{text-align:right} .grid td,.strip td,.strip th{border:1px solid #999}"
         ".leader{display:flex;justify-content:space-between;width:75mm;border-bottom:1px dotted #999}"
-        "footer{margin-top:10mm;font-size:8pt;color:#444} .cols{display:flex;gap:10mm}"
+        "footer{margin-top:10mm;font-size:8pt;color:#444} .cols{display:flex;gap:10mm} .meta td,.strip td,.grid td,.cols div{white-space:nowrap}"
     )
     html = f"<!doctype html><html><head><meta charset=utf-8><style>{css}</style></head><body>{body}</body></html>"
     return html, label

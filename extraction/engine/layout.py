@@ -107,16 +107,17 @@ class Line:
 
 
 def _same_line(w: Word, row: list[Word]) -> bool:
-    """Whether a word sits on a row: it overlaps the row's median band by half its own height.
+    """Whether a word sits on a row: it overlaps most of the row's words by half a word's height.
 
-    The band is the median of the row's words, not their union: a large heading beside a name
-    would otherwise stretch the row until the next line of the address joined it too.
+    Most words, not their union: a large heading beside a name would otherwise stretch the row
+    until the next line of the address joined it too.
     """
-    tops = sorted(x.top for x in row)
-    bottoms = sorted(x.bottom for x in row)
-    rtop, rbot = tops[len(tops) // 2], bottoms[len(bottoms) // 2]
-    overlap = min(w.bottom, rbot) - max(w.top, rtop)
-    return overlap >= 0.5 * min(w.bottom - w.top, rbot - rtop)
+    hits = 0
+    for x in row:
+        overlap = min(w.bottom, x.bottom) - max(w.top, x.top)
+        if overlap >= 0.5 * min(w.bottom - w.top, x.bottom - x.top):
+            hits += 1
+    return 2 * hits > len(row)
 
 
 class Doc:
