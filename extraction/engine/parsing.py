@@ -60,6 +60,23 @@ MONTHS = {
     # Finnish
     "tammikuu": 1, "helmikuu": 2, "maaliskuu": 3, "huhtikuu": 4, "toukokuu": 5, "kesäkuu": 6,
     "heinäkuu": 7, "elokuu": 8, "syyskuu": 9, "lokakuu": 10, "marraskuu": 11, "joulukuu": 12,
+    # Finnish dates write the month in the partitive: "31. lokakuuta 2026"
+    "tammikuuta": 1, "helmikuuta": 2, "maaliskuuta": 3, "huhtikuuta": 4, "toukokuuta": 5,
+    "kesäkuuta": 6, "heinäkuuta": 7, "elokuuta": 8, "syyskuuta": 9, "lokakuuta": 10,
+    "marraskuuta": 11, "joulukuuta": 12,
+    # Swedish (the rest as in Dutch or English)
+    "maj": 5, "augusti": 8,
+    # Spanish
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    # Italian
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    # Polish: dates use the genitive ("6 października 2026"), headings the nominative
+    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
+    "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    "styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "czerwiec": 6, "lipiec": 7,
+    "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11, "grudzień": 12,
 }  # fmt: skip
 
 AMOUNT_RE = re.compile(
@@ -171,7 +188,9 @@ DATE_ISO_RE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 DATE_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_DMY_NAME_RE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?[\s\-/]*({_MONTH_ALT})\.?,?[\s\-/']*(\d{{2,4}})(?!\d)", re.I
+    # "6 de abril de 2016": Spanish joins day, month and year with "de".
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?[\s\-/]*(?:de\s+)?({_MONTH_ALT})\.?,?[\s\-/']*(?:de\s+)?(\d{{2,4}})(?!\d)",
+    re.I,
 )
 DATE_MDY_NAME_RE = re.compile(
     rf"\b({_MONTH_ALT})\.?[\s\-/]*(\d{{1,2}})(?:st|nd|rd|th)?,?[\s\-/']*(\d{{4}})(?!\d)", re.I

@@ -20,7 +20,7 @@ NOT_A_NAME = re.compile(
     r"tee|katu|gatan|calle|via|ulica|tel|phone|fax|e-?mail|www|http|iban|bic|swift|gln|gtin|nummer|"
     r"number|kunden-?nr|ust|vat|steuer|tax|postfach|p\.?o\.?\s*box|invoice|rechnung|factuur|facture|"
     r"datum|date|page|seite|attn|z\.\s?hd|lasku|faktura|fattura|factura|arve|nip|tva|btw|alv|moms|iva|"
-    r"kmkr|siret|rcs|regon|krs)\b|\w*nummer\b|\w+-nr\b|@|\d{4,}|:$)"
+    r"kmkr|siret|rcs|regon|krs)\b|\w*nummer\b|\w+-?nr\b|@|\d{4,}|:$|:\s)"
 )
 SEPARATORS = re.compile(r"\s+[|●•·∙▪–—]\s+|\s+-\s+|\s{3,}")
 
@@ -105,8 +105,8 @@ def block_name(doc: Doc, b: Block) -> tuple[str, int, tuple[int, int], float] | 
     for i, s, e in b.lines:
         text = doc.lines[i].text[s:e]
         m = next((m for pat, _ in lx.NAME_LABEL for m in [pat.match(text)] if m), None)
-        if m is None:
-            continue
+        if m is None or not re.match(r"\s*(?::|$)", text[m.end() :]):
+            continue  # "Name: …" or "Name" alone; not a column header such as "Name of goods"
         value = text[m.end() :].strip(" :")
         if not value:
             # "Name:" in one cell, the value in the next.
@@ -160,6 +160,8 @@ def _wrapped_above(doc: Doc, i: int, start: int) -> str | None:
     ln, up = doc.lines[i], doc.lines[i - 1]
     if up.page != ln.page or ln.top - up.bottom > 0.6 * ln.height or abs(up.x0 - ln.x0) > 3:
         return None
+    if SEPARATORS.search(up.text):
+        return None  # a return-address line ("Acme Ltd · street · town") is not half of a name
     text = clean_name(up.text)
     return text if looks_like_name(text) and i - 1 not in doc.boilerplate() else None
 
@@ -202,6 +204,8 @@ def _recipient(doc: Doc, seller: str) -> tuple[str, int, tuple[int, int], float]
                 block.append((j, same))
                 used.add((j, round(same.x0)))
                 last = nxt
+            if len(block) > 2 and len(SEPARATORS.split(block[0][1].text)) >= 3:
+                block = block[1:]  # the sender's return-address line above the recipient's address
             if not 2 <= len(block) <= 7 or not any(POSTCODE.search(b.text) for _, b in block[1:]):
                 continue
             k = 1 if SALUTATION.match(block[0][1].text.strip()) and len(block) > 2 else 0
@@ -242,7 +246,7 @@ def _sender(doc: Doc, buyer: str) -> tuple[str, int, tuple[int, int], float] | N
             if legal:
                 score += 3
             if len(parts) >= 3:
-                score += 2  # "Acme GmbH | street | city": the return address
+                score += 4  # "Acme GmbH | street | city": the return address names the sender
             rel = doc.rel_y(i)
             score += 1.5 * (1 - min(rel * 3, 1)) if rel < 0.5 else (0.8 if legal and rel > 0.8 else -1)
             score -= 0.03 * rank
