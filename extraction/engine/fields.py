@@ -32,7 +32,7 @@ from .classic import classic_fields
 from .layout import Doc
 from .learning import near
 from .parsing import detect_currency, find_dates, money, parse_amount
-from .parties import blocks, parties
+from .parties import blocks, parties, recipient_block
 from .result import empty_fields
 from .tables import table_items
 from .totals import choose
@@ -232,7 +232,10 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
 
     # --- the pattern rules fill what the layout left empty
     fallback, _conf, fb_prov = classic_fields(doc, hints=hints, receipt=False)
+    buyer = _compact(str(r.fields.get("buyer_name") or ""))
     for k, v in fallback.items():
+        if k == "supplier_name" and buyer and _compact(str(v)) == buyer:
+            continue  # the pattern rules do not know the buyer's block; the seller is never the buyer
         if r.fields.get(k) in (None, "", []) and v not in (None, "", []) and k not in ("buyer_name",):
             r.put(k, v, "fallback", 0.0)
             if k in fb_prov:
@@ -283,6 +286,11 @@ def _party_lines(doc: Doc) -> tuple[set[int], set[int]]:
         target = seller if b.kind == "seller" else buyer
         target.add(b.heading_line)
         target.update(i for i, _, _ in b.lines)
+    if not buyer:
+        # No "Bill to" heading: the recipient's address block (the window of the envelope).
+        found = recipient_block(doc)
+        if found:
+            buyer.update(found[1])
     return seller, buyer - seller
 
 

@@ -324,7 +324,10 @@ TABLE_END = re.compile(
 LEGAL_FORM = re.compile(
     r"(?<![\w])(?:gmbh|ag|kg|kgaa|ohg|e\.\s?k\.|e\.\s?v\.|ug|b\.?\s?v\.?|n\.?v\.?|ltd\.?|limited|plc|llc|inc\.?|"
     r"corp\.?|oü|as|aps|a/s|ab|oy|oyj|s\.?a\.?s?|sarl|eurl|sas|s\.?r\.?l\.?|s\.?p\.?a\.?|s\.?l\.?|"
-    r"sp\.\s*z\s*o\.?o\.?|sdn\.?\s*bhd\.?|bhd\.?|pte|pty|uab|sia|kft|s\.r\.o\.|a\.?\s?g\.|mbh)(?![\w])",
+    r"sp\.\s*z\s*o\.?o\.?|sdn\.?\s*bhd\.?|bhd\.?|pte|pty|uab|sia|kft|s\.r\.o\.|a\.?\s?g\.|mbh|"
+    # Nordic partnerships and sole traders; Spanish, Italian and Polish partnership forms
+    r"handelsbolag|kommanditbolag|hb|kb|tmi|ky|s\.\s?com\.?|s\.\s?coop\.?|s\.l\.n\.e\.?|s\.n\.c\.|"
+    r"s\.a\.s\.|sp\.\s?[jkp]\.|s\.c\.|spółka|gbr|stiftung)(?![\w])",
     re.I,
 )
 

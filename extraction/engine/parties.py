@@ -173,7 +173,16 @@ POSTCODE = re.compile(
 
 
 def _recipient(doc: Doc, seller: str) -> tuple[str, int, tuple[int, int], float] | None:
+    found = recipient_block(doc, seller)
+    return found[0] if found else None
+
+
+def recipient_block(
+    doc: Doc, seller: str = ""
+) -> tuple[tuple[str, int, tuple[int, int], float], list[int]] | None:
     """The buyer without a heading: the first address block in the upper part of page 1.
+
+    Returns the name (value, line, span, strength) and the lines of the block.
 
     An address block is two to seven lines starting at the same x, one of them a postcode and
     town; its first line (after a salutation) is the addressee. The seller's block is skipped.
@@ -222,8 +231,18 @@ def _recipient(doc: Doc, seller: str) -> tuple[str, int, tuple[int, int], float]
                 continue  # the seller's return address line
             if k == 1:
                 name = f"{block[0][1].text.strip()} {name}"
-            return name, line, (cell.start, cell.end), 0.5
+            return (name, line, (cell.start, cell.end), 0.5), [j for j, _ in block]
     return None
+
+
+def _address_below(doc: Doc, i: int, x0: float) -> bool:
+    """Whether a postcode and town follow within three lines in the same column."""
+    for j in range(i + 1, min(len(doc.lines), i + 4)):
+        if doc.lines[j].page != doc.lines[i].page:
+            return False
+        if any(abs(c.x0 - x0) < 6 and POSTCODE.search(c.text) for c in doc.cells(j)):
+            return True
+    return False
 
 
 def _sender(doc: Doc, buyer: str) -> tuple[str, int, tuple[int, int], float] | None:
@@ -249,6 +268,8 @@ def _sender(doc: Doc, buyer: str) -> tuple[str, int, tuple[int, int], float] | N
                 score += 4  # "Acme GmbH | street | city": the return address names the sender
             rel = doc.rel_y(i)
             score += 1.5 * (1 - min(rel * 3, 1)) if rel < 0.5 else (0.8 if legal and rel > 0.8 else -1)
+            if rel < 0.2 and _address_below(doc, i, c.x0):
+                score += 2.5  # the letterhead: a name over its own street and town
             score -= 0.03 * rank
             if not legal and len(parts) < 3:
                 score -= 1.5
