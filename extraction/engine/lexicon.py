@@ -151,7 +151,10 @@ REG_NUMBER = compile_labels(
         (r"co\.?\s*reg\.?\s*(?:no)?\.?|roc\s*no\.?", 6),
         (r"krs|regon", 8),
         (r"reg\.?\s*kood", 10),
-        (r"registered\s*in\s*(?:england|scotland|wales|england\s*(?:and|&)\s*wales)(?:\s*(?:no|number))?\.?", 8),
+        (
+            r"registered\s*in\s*(?:england|scotland|wales|england\s*(?:and|&)\s*wales)(?:\s*(?:no|number))?\.?",
+            8,
+        ),
         (r"(?:n\.?\s*)?rea|registro\s*(?:delle\s*imprese|mercantil)", 8),
     ]
 )

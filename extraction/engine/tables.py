@@ -206,6 +206,9 @@ def _line_items(lines: list[Line], targets: tuple[Any, ...] = ()) -> list[dict[s
 
 # ------------------------------------------------------------------ column tables
 # A number, not a piece of a date or range ("01.05.14-31.05.14").
+SPACE_GROUPED = re.compile(
+    r"(-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?)\s*(?:€|EUR|kr|zł|PLN|SEK|%)?"
+)
 NUMBER_RE = re.compile(
     r"(?<![\w.,/])-?\d+(?:[.,'\u00a0]\d{3})*(?:[.,]\d+)?(?![.,]?\d)(?![.\-/]\d)(?!\.(?:\s|$))"
 )
@@ -233,6 +236,17 @@ def _header(doc: Doc, i: int) -> _Header | None:
         return None
     # Header words are column anchors even when set close together ("Menge Beschreibung").
     cols = _word_cells(doc, i)
+    ln = doc.lines[i]
+    for k in (i - 1, i + 1):
+        # Header cells set at staggered heights overlap the header row: their words are columns too.
+        near = doc.lines[k] if 0 <= k < len(doc.lines) else None
+        if (
+            near is not None
+            and near.page == ln.page
+            and min(near.bottom, ln.bottom) - max(near.top, ln.top) > 0.3 * ln.height
+            and not money_matches(near.text)
+        ):
+            cols = sorted(cols + _word_cells(doc, k), key=lambda c: c.x0)
     # A second header row under the first ("Art-Nr-Kunde  Artikelbezeichnung").
     nxt = doc.lines[i + 1] if i + 1 < len(doc.lines) else None
     if nxt is not None and nxt.page == doc.lines[i].page and not money_matches(nxt.text):
@@ -272,7 +286,20 @@ def _row_numbers(doc: Doc, j: int, hdr: _Header) -> list[tuple[float, Decimal, b
     ln = doc.lines[j]
     lo = hdr.desc[1] - 2 if hdr.desc else 0.0
     out = []
+    grouped = []
+    for c in doc.cells(j):
+        # "4 500,00" alone in its cell: one amount with spaces between the thousands, as French,
+        # Nordic, Baltic and Polish invoices print them, not the numbers 4 and 500,00.
+        g = SPACE_GROUPED.fullmatch(c.text.strip())
+        if g and c.x0 >= lo:
+            grouped.append((c.start, c.end))
+            v = parse_amount(g.group(1).replace(" ", "").replace("\u00a0", ""))
+            if v is not None:
+                pct = bool(re.match(r"\s*%", ln.text[c.end : c.end + 2]))
+                out.append((c.x0, v, bool(re.search(r"[.,]\d{2}$", g.group(1))), pct))
     for m in NUMBER_RE.finditer(ln.text):
+        if any(s <= m.start() < e for s, e in grouped):
+            continue
         x = ln.x_at(m.start())
         if x < lo:
             continue
@@ -282,7 +309,7 @@ def _row_numbers(doc: Doc, j: int, hdr: _Header) -> list[tuple[float, Decimal, b
         cents = bool(re.search(r"[.,]\d{2}$", m.group(0))) and not re.search(r"[.,]\d{3,}$", m.group(0))
         pct = bool(re.match(r"\s*%", ln.text[m.end() : m.end() + 2]))
         out.append((x, v, cents, pct))
-    return out
+    return sorted(out, key=lambda nm: nm[0])
 
 
 def column_items(doc: Doc) -> list[dict[str, Any]]:
