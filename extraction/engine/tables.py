@@ -376,7 +376,8 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
             it["total"] = money(abs(Decimal(it["total"])))
             if it["unit_price"] is not None:
                 it["unit_price"] = number_str(abs(Decimal(it["unit_price"])))
-    return [it for it in items if Decimal(it["total"]) >= 0]
+    # A negative row among positive ones (a correction, a returned item) is a line of its own.
+    return items
 
 
 def _totals_row(first_cell: str) -> bool:
