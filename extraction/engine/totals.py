@@ -17,7 +17,7 @@ from decimal import Decimal
 from . import lexicon as lx
 from .layout import Doc
 from .learning import near
-from .parsing import AMOUNT_RE, money, number_str, parse_amount
+from .parsing import AMOUNT_RE, ISO_CURRENCIES, money, number_str, parse_amount
 
 CENT = Decimal("0.01")
 # "määr" is Estonian for rate; Finnish "määrä" is a quantity, hence the look-ahead.
@@ -73,7 +73,9 @@ def amounts(doc: Doc) -> list[Amount]:
         for s, e, v, decimals in toks:
             left = ln.text[prev_end:s]
             prev_end = e
-            left_words = re.sub(r"[\d.,%€$£:()\-]+|\b[A-Z]{3}\b", " ", left)
+            # Currency codes are not labels; "VAT" and "IVA" are, though three capitals as well.
+            left_words = re.sub(r"[\d.,%€$£:()\-]+", " ", left)
+            left_words = " ".join(w for w in left_words.split() if w not in ISO_CURRENCIES)
             if re.search(r"[A-Za-zÀ-ž]{2}", left_words):
                 out.append(Amount(v, i, (s, e), left.strip(), True))
                 continue
