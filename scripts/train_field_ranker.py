@@ -63,14 +63,11 @@ def fit_logistic(
     return w
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("eval_dir", nargs="?", type=Path, default=DEFAULT_DIR)
-    a = ap.parse_args(argv)
-    scorer = load_scorer(a.eval_dir)
-    groups = []  # (family, field, rows, labels, rule_pick_right)
-    for path, lab in documents(a.eval_dir):
-        if lab.get("category") not in TEXT_CATEGORIES:
+def _groups(eval_dir: Path, categories: tuple[str, ...], scorer) -> list[tuple]:
+    """(family, field, feature rows, candidate right?, rules' pick right?) per document and field."""
+    groups = []
+    for path, lab in documents(eval_dir):
+        if lab.get("category") not in categories:
             continue
         doc = page_model(path.read_bytes())
         reading = read_invoice(doc, {})
@@ -83,11 +80,28 @@ def main(argv: list[str] | None = None) -> int:
             top, _ = best(cands)
             rows = [features(doc, cands, c) for c in cands]
             groups.append((family(path.name), field, rows, ok, ok[cands.index(top)]))
+    return groups
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("eval_dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    ap.add_argument(
+        "--synthetic",
+        type=Path,
+        help="also train on the invoices of benchmarks/synthetic_invoices.py in this folder (OUT_DIR/dev)",
+    )
+    a = ap.parse_args(argv)
+    scorer = load_scorer(a.eval_dir)
+    groups = _groups(a.eval_dir, TEXT_CATEGORIES, scorer)
+    synthetic = _groups(a.synthetic, ("pdf_synthetic",), scorer) if a.synthetic else []
+    if synthetic:
+        print(f"{len(synthetic)} synthetic (document, field) groups added to every training set")
     fams = sorted({g[0] for g in groups})
     print(f"{len(groups)} (document, field) groups with candidates; families {', '.join(fams)}")
     total = defaultdict(lambda: [0, 0, 0])  # family -> [groups, rules right, model right]
     for held in fams:
-        train = [g for g in groups if g[0] != held]
+        train = [g for g in groups if g[0] != held] + synthetic
         x = np.array([r for g in train for r in g[2]])
         y = np.array([float(o) for g in train for o in g[3]])
         w = fit_logistic(x, y)
