@@ -184,3 +184,77 @@ def test_netguard_stops_a_slow_server(server):
         fetch_public(
             f"{server}/big.pdf", max_bytes=10**6, timeout=0.000001, content_types=TYPES, allow_loopback=True
         )
+
+
+# ------------------------------------------------------------------------------------------ https
+def _self_signed(folder, name: str):
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch):
+    """An https server on 127.0.0.1 whose certificate names invoices.example, which resolves to it;
+    the certificate is the only one trusted."""
+    import ssl
+
+    cert, key = _self_signed(tmp_path, "invoices.example")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host in ("invoices.example", "other.example"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr("core.netguard.certifi.where", lambda: str(cert))
+    Files.hits = []
+    yield port
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(tls_server):
+    fetched = fetch_public(
+        f"https://invoices.example:{tls_server}/inv/LINK-1.pdf",
+        max_bytes=10**6, timeout=5, content_types=TYPES, allow_loopback=True,
+    )  # fmt: skip
+    assert fetched.content == INVOICE and fetched.filename == "LINK-1.pdf"
+    # The same server under a name its certificate does not carry: refused.
+    with pytest.raises(FetchRefused, match="did not answer"):
+        fetch_public(
+            f"https://other.example:{tls_server}/inv/LINK-1.pdf",
+            max_bytes=10**6, timeout=5, content_types=TYPES, allow_loopback=True,
+        )  # fmt: skip
