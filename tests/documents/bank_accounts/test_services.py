@@ -255,3 +255,34 @@ def test_the_contact_api_may_give_a_contact_its_first_account(api_client_for, ad
         f"/api/v1/contacts/{contact.pk}/", {"iban": NEW}, format="json"
     )
     assert response.status_code == 200
+
+
+# ------------------------------------------------------------------------------------------- lifecycle
+def test_confirming_lets_automatic_publishing_take_the_bills_that_waited_for_that_account(
+    recorded, admin_user, second_admin, connected
+):
+    first = recorded(number="INV-1")
+    second = recorded(number="INV-2")  # the same new account, on another bill
+    other = recorded(number="INV-3", iban="FI1410093000123458")  # yet another new account
+    for bill in (first, second, other):
+        assert PublishAttempt.objects.get(document=bill).status == "waiting"
+
+    document_bank_account_confirm(document=first, actor=second_admin, iban=NEW)
+
+    for bill in (first, second):
+        bill.refresh_from_db()
+        assert bill.status == "queued"
+        assert PublishAttempt.objects.get(document=bill).status == "queued"
+    other.refresh_from_db()
+    assert other.status == "ready"
+    assert "FI14 1009 3000 1234 58" in PublishAttempt.objects.get(document=other).waiting_reason
+
+
+def test_without_automatic_publishing_confirming_queues_nothing(recorded, second_admin, connected):
+    connected.auto_publish = False
+    connected.save()
+    document = recorded()
+    document_bank_account_confirm(document=document, actor=second_admin, iban=NEW)
+    document.refresh_from_db()
+    assert document.status == "ready"
+    assert manual_blocker(document=document, connection=connected) is None  # the button is offered
