@@ -113,12 +113,13 @@ def inbound_receive(*, mail: InboundMail) -> InboundMessage:
     record.status = InboundMessage.Status.ACCEPTED
     record.reason = ""
     record.document_ids = [d.pk for d in documents]
-    record.save(update_fields=["status", "reason", "document_ids", "company", "skipped", *REPLY_FIELDS])
-    _reply_later(record)
+    record.save(update_fields=["status", "reason", "document_ids", "company", "skipped"])
+    _reply_later(record)  # after the status write: the reply says "accepted"
     return record
 
 
 def _reply_later(record: InboundMessage) -> None:
+    """Queue the sender's reply once the message's outcome is stored (inbound.replies decides)."""
     if record.reply_to:
         transaction.on_commit(lambda: delay_tolerantly(send_inbound_reply, record.pk))
 
@@ -199,6 +200,7 @@ def _process(mail: InboundMail, record: InboundMessage):
             document.original.storage.delete(document.original.name)
         raise
     record.skipped = skipped
+    record.save(update_fields=REPLY_FIELDS)  # what the reply needs; the status is written by the caller
     return documents
 
 
