@@ -29,6 +29,26 @@ Total EUR                                              69.54
 IBAN EE382200221020145685
 """
 
+# From a supplier synced from the sandbox (Muster Bürobedarf GmbH, DE89 3704 0044 0532 0130 00 on file),
+# asking to be paid elsewhere: the Inbox says "New bank account"; once recorded (say by `accountant`),
+# publishing waits until another admin (`admin`) confirms it.
+NEW_BANK_BILL = """Muster Burobedarf GmbH
+Invalidenstrasse 3, 10115 Berlin
+USt-IdNr. DE123456789
+Invoice no: MB-2024-0417
+Invoice date: 17.04.2024
+Due date: 01.05.2024
+
+Description                         Qty      Price      Total
+Printer toner, black                  2      40.00      80.00
+
+Subtotal                                               80.00
+VAT 22%                                                17.60
+Total EUR                                              97.60
+Please note our new bank account:
+IBAN DE02120300000000202051
+"""
+
 TAXI_RECEIPT = """Tallinna Takso AS
 Receipt 88213
 Date: 02.04.2024
@@ -74,6 +94,7 @@ SAMPLES = [
     ("paber-ja-pliiats-PP-2024-0311.pdf", text_to_pdf(PAPER_BILL), DocumentType.PURCHASE_INVOICE),
     ("pilveteenus-CLOUD-2024-04.xml", UBL_INVOICE.encode(), DocumentType.PURCHASE_INVOICE),
     ("takso-receipt-88213.pdf", text_to_pdf(TAXI_RECEIPT), DocumentType.RECEIPT),
+    ("muster-MB-2024-0417.pdf", text_to_pdf(NEW_BANK_BILL), DocumentType.PURCHASE_INVOICE),
 ]
 
 
