@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare
 
 from accounts.models import Company
 from bookkeeping.models import Project
-from inbound.models import SenderProject
+from inbound.selectors import project_by_number, sender_project_for
 
 # What may follow the "+" and name a project: Scoro numbers are short and plain ("P-24", "1042").
 CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$", re.I)
@@ -80,9 +80,7 @@ def any_matches(entries: list[str], sender: str) -> bool:
 def project_for_code(company: Company, code: str) -> ProjectChoice:
     if not CODE.match(code):
         return ProjectChoice(None, None, f"The project code “{code[:60]}” in the address was not recognised.")
-    project = (
-        Project.objects.for_company(company).filter(number__iexact=code).order_by("-is_active", "id").first()
-    )
+    project = project_by_number(company, code)
     if project is None:
         return ProjectChoice(
             None, None, f"The project code “{code}” in the address was not recognised; no project was set."
@@ -94,26 +92,13 @@ def project_for_code(company: Company, code: str) -> ProjectChoice:
     return ProjectChoice(project, {"kind": ADDRESS_KIND, "label": f"address +{code}"})
 
 
-def sender_default(company: Company, sender: str) -> SenderProject | None:
-    """The sender's own default project (an exact address beats its domain); only active projects."""
-    sender = (sender or "").strip().lower()
-    domain = sender.rpartition("@")[2]
-    if not domain:
-        return None
-    candidates = SenderProject.objects.for_company(company).filter(
-        sender__in=[sender, f"@{domain}"], project__is_active=True
-    )
-    by_entry = {c.sender: c for c in candidates.select_related("project")}
-    return by_entry.get(sender) or by_entry.get(f"@{domain}")
-
-
 def project_for(company: Company, *, code: str, sender: str) -> ProjectChoice:
     """The project the documents of one message are filed under: the address's +code when given
     (even an unrecognised one: the sender asked for a project, a default would be a guess), else the
     sender's default."""
     if code:
         return project_for_code(company, code)
-    default = sender_default(company, sender)
+    default = sender_project_for(company, sender)
     if default is None:
         return ProjectChoice(None, None)
     return ProjectChoice(

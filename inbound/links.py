@@ -23,7 +23,7 @@ from accounts.models import Company
 from core.netguard import FetchRefused, fetch_public
 from inbound.addressing import any_matches, split_entries
 from inbound.mime import MailAttachment
-from inbound.models import InboundSettings
+from inbound.selectors import inbound_settings_for
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,7 @@ def invoice_links(*, text: str, html: str) -> list[str]:
 
 
 def link_sender_allowed(company: Company, sender: str) -> bool:
-    entries = split_entries(
-        InboundSettings.objects.filter(company=company).values_list("link_senders", flat=True).first() or ""
-    )
+    entries = split_entries(inbound_settings_for(company).link_senders)
     return bool(entries) and any_matches(entries, sender)
 
 

@@ -1,14 +1,13 @@
 """Company settings for inbound mail: per-sender default projects, the link allow-list, replies.
 
 Writes for Settings › E-mail (browser) and /api/v1/inbound/sender-projects/ and /settings/ (API); each
-is audited on the company. Reads are `inbound_settings_for` and `sender_projects_for`.
+is audited on the company. Reads are in inbound.selectors.
 """
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 
 from accounts.models import Company
 from audit.models import AuditEvent
@@ -31,15 +30,6 @@ def audit_company(*, company: Company, verb: str, actor, message: str, data: dic
         message=message[:1000],
         data=data,
     )
-
-
-def inbound_settings_for(company: Company) -> InboundSettings:
-    """The company's settings (unsaved defaults when it never changed them)."""
-    return InboundSettings.objects.filter(company=company).first() or InboundSettings(company=company)
-
-
-def sender_projects_for(company: Company) -> QuerySet[SenderProject]:
-    return SenderProject.objects.for_company(company).select_related("project").order_by("sender")
 
 
 def clean_sender_entry(value: str) -> str:

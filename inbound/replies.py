@@ -28,7 +28,6 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -36,9 +35,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
-from documents.models import Document
-from inbound.models import InboundMessage, InboundSettings
+from inbound.models import InboundMessage
+from inbound.selectors import document_names, inbound_settings_for, is_member_address, replies_sent_since
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +76,10 @@ def automatic_mail(*, headers: dict[str, str], sender: str) -> str:
 
 def reply_address(*, company, headers: dict[str, str], sender: str) -> tuple[str, str]:
     """(address to answer, "") or ("", why not) for a message to `company` that was let in."""
-    enabled = InboundSettings.objects.filter(company=company).values_list("send_replies", flat=True).first()
-    if enabled is False:
+    if not inbound_settings_for(company).send_replies:
         return "", "replies are switched off"
     why = automatic_mail(headers=headers, sender=sender)
     return ("", why) if why else (sender.strip(), "")
-
-
-def _sender_is_member(record: InboundMessage) -> bool:
-    users = get_user_model().objects.filter(email__iexact=record.reply_to, is_active=True)
-    return Membership.objects.filter(company_id=record.company_id, user__in=users).exists()
 
 
 def _absolute(path: str) -> str:
@@ -105,7 +97,7 @@ def reply_build(record: InboundMessage) -> EmailMessage:
             f"Envoice received your message “{subject}” for {company.name}: "
             f"{count} document{'s' if count != 1 else ''} stored."
         )
-        names = _document_names(record)
+        names = document_names(record.company_id, record.document_ids)
         lines += ["", *[f"- {names.get(pk, f'document #{pk}')}" for pk in record.document_ids]]
         if record.project_id:
             lines += ["", f"Filed under project {record.project}."]
@@ -113,7 +105,7 @@ def reply_build(record: InboundMessage) -> EmailMessage:
             lines += ["", "Left out:", *[f"- {s['filename']}: {s['reason']}" for s in record.skipped]]
         if record.notes:
             lines += ["", *record.notes]
-        if _sender_is_member(record):
+        if is_member_address(record.company_id, record.reply_to):
             if count == 1:
                 url = _absolute(reverse("documents:review", args=[record.document_ids[0]]))
             else:
@@ -150,23 +142,8 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
-def _document_names(record: InboundMessage) -> dict[int, str]:
-    return dict(
-        Document.objects.filter(company_id=record.company_id, pk__in=record.document_ids).values_list(
-            "pk", "filename"
-        )
-    )
-
-
 def _over_limit(record: InboundMessage) -> bool:
-    since = timezone.now() - timedelta(hours=1)
-    sent = (
-        InboundMessage.objects.filter(
-            company_id=record.company_id, reply_to__iexact=record.reply_to, replied_at__gte=since
-        )
-        .exclude(pk=record.pk)
-        .count()
-    )
+    sent = replies_sent_since(record, timezone.now() - timedelta(hours=1))
     return sent >= settings.ENVOICE_INBOUND_REPLIES_PER_HOUR
 
 

@@ -22,13 +22,8 @@ from core.errors import ValidationFailed
 from inbound.forms import InboundSettingsForm, SenderProjectForm
 from inbound.mime import collect
 from inbound.models import SenderProject
-from inbound.preferences import (
-    inbound_settings_for,
-    inbound_settings_set,
-    sender_project_delete,
-    sender_project_save,
-    sender_projects_for,
-)
+from inbound.preferences import inbound_settings_set, sender_project_delete, sender_project_save
+from inbound.selectors import inbound_settings_for, sender_projects_for
 from inbound.services import (
     InboundMail,
     InboundRefused,

@@ -13,13 +13,8 @@ from rest_framework.views import APIView
 from accounts.api.permissions import requires
 from inbound.api import serializers as s
 from inbound.models import SenderProject
-from inbound.preferences import (
-    inbound_settings_for,
-    inbound_settings_set,
-    sender_project_delete,
-    sender_project_save,
-    sender_projects_for,
-)
+from inbound.preferences import inbound_settings_set, sender_project_delete, sender_project_save
+from inbound.selectors import inbound_settings_for, sender_projects_for
 
 
 class _SettingsApi(APIView):
