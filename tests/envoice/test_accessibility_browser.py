@@ -31,7 +31,13 @@ ACCOUNTANT_PAGES = [
     "/rules/",
     "/rules/new/",
 ]
-ADMIN_PAGES = ["/settings/", "/settings/integrations/scoro/", "/settings/bookkeeping/", "/accounts/members/"]
+ADMIN_PAGES = [
+    "/settings/",
+    "/settings/e-mail/",
+    "/settings/integrations/scoro/",
+    "/settings/bookkeeping/",
+    "/accounts/members/",
+]
 EMPLOYEE_PAGES = ["/documents/capture/", "/documents/expenses/", "/documents/reports/{report}/"]
 
 
