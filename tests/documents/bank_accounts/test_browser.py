@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.templatetags.static import static
 from PIL import Image, ImageDraw
 
 from documents.models import DocumentPage
 from scoro_sync.models import ScoroConnection
+from tests.a11y import AXE, BLOCKING
 from tests.browser_fixtures import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +35,16 @@ def _page_image(document) -> None:
     DocumentPage.objects.create(document=document, number=1, image=ContentFile(buf.getvalue(), name="1.png"))
     document.page_count = 1
     document.save(update_fields=["page_count"])
+
+
+def _assert_panel_accessible(page) -> None:
+    """axe-core on the bank account panel (the rest of the review page is other tests' concern)."""
+    page.add_script_tag(url=static(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run('#bank-account', { resultTypes: ['violations'] })).violations
+            .map(v => `${v.id} (${v.impact}): ${v.help}`)"""
+    )
+    assert not [v for v in violations if any(f"({i})" in v for i in BLOCKING)], violations
 
 
 @pytest.fixture
@@ -74,6 +86,7 @@ def test_recorder_sees_it_blocked_and_a_second_admin_confirms(
     history = page.get_by_test_id("bank-account-history").inner_text()
     assert "Waiting for a second admin" in history and "On file" in history
     screenshot(page, "1-recorder-blocked")
+    _assert_panel_accessible(page)
 
     # In the Inbox, the row of another bill asking for the new account says why.
     bill(number="INV-1002")
@@ -89,6 +102,7 @@ def test_recorder_sees_it_blocked_and_a_second_admin_confirms(
         login(second, live_server, "second")
         second.goto(url)
         screenshot(second, "3-second-admin-sees-confirm")
+        _assert_panel_accessible(second)
         second.get_by_test_id("bank-account-confirm").click()
         second.wait_for_url(re.compile(rf"/documents/{document.pk}/$"))
         assert "Bank account confirmed" in second.content()
