@@ -12,6 +12,7 @@ class AuditVerb(models.TextChoices):
     # Intake and extraction
     RECEIVE = "receive", "Received"
     FLAG_DUPLICATE = "flag_duplicate", "Flagged as a possible duplicate"
+    NOT_DUPLICATE = "not_duplicate", "Decided: not a duplicate"
     PREVIEWS = "previews", "Page previews made"
     PREVIEW_FAILED = "preview_failed", "Page previews failed"
     START_EXTRACTION = "start_extraction", "Extraction started"

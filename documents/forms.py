@@ -146,3 +146,9 @@ class BankAccountDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("reject", "Reject")])
     iban = forms.CharField(max_length=60, strip=True)
     reason = forms.CharField(max_length=500, required=False, strip=True)
+
+
+class NotDuplicateForm(forms.Form):
+    """ "Not a duplicate": the other document of the pair, as the review page posts it."""
+
+    other = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -48,6 +48,9 @@ class Document(CompanyOwned):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # Perceptual hash (pHash, 64 bits as a signed integer) of the first page or photo, for finding a
+    # re-photographed or re-exported copy (documents.duplicates); computed by extraction, not at intake.
+    image_hash = models.BigIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=DocumentSource.choices, default=DocumentSource.BROWSER)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -110,6 +113,7 @@ class Document(CompanyOwned):
             models.Index(fields=["company", "status", "-received_at"]),
             models.Index(fields=["company", "type", "status"]),
             models.Index(fields=["company", "sha256"]),
+            models.Index(fields=["company", "image_hash"]),
             # Lists, newest first: the page of ids is read from this index alone (status and type
             # trail the order, rather than INCLUDE which SQLite lacks), so deep pages cost no heap
             # reads. On PostgreSQL, migration 0002 also
@@ -247,3 +251,38 @@ class ExpenseReport(CompanyOwned):
     @property
     def reimbursable(self) -> bool:
         return self.paid_by == PaidBy.EMPLOYEE
+
+
+class DuplicatePair(CompanyOwned):
+    """Two documents of a company that may be the same bill or receipt, found by documents.duplicates.
+
+    One row per pair, the lower id first, so it is the same row whichever document arrived or was read
+    first. `reasons` are codes of duplicates.REASONS. A person's "not a duplicate" sets `dismissed_at`:
+    the pair then stays quiet, however often the documents are checked again.
+    """
+
+    first = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(default=list)
+    distance = models.PositiveSmallIntegerField(null=True, blank=True, help_text="pHash bits that differ")
+    created_at = models.DateTimeField(auto_now_add=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["first_id", "second_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="documents_duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="documents_duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["second"], name="documents_duplicate_second_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} ~ #{self.second_id}"
+
+    def other(self, document_id: int) -> int:
+        return self.second_id if document_id == self.first_id else self.first_id

@@ -45,6 +45,17 @@ def render_pages(
     return out
 
 
+def first_page_image(data: bytes, *, content_type: str) -> Image.Image | None:
+    """The first page (or photo) as an RGB image at preview size; None for XML and other formats."""
+    if content_type == "application/pdf":
+        images = _pdf_pages(data, 1)
+    elif content_type.startswith("image/"):
+        images = _image_pages(data, 1)
+    else:
+        return None
+    return images[0] if images else None
+
+
 def _pdf_pages(data: bytes, max_pages: int) -> list[Image.Image]:
     import pypdfium2 as pdfium
 

@@ -9,7 +9,7 @@ The checks:
 - fields read with a confidence below `LOW_CONFIDENCE` (the calibrated line: below it, a value is
   wrong often enough that a person should look);
 - totals that do not reconcile and lines whose quantity × price is not their total (current values);
-- a possible duplicate;
+- a possible duplicate (an exact copy linked at intake, or an open pair of documents.duplicates);
 - a bill asking to be paid to a bank account its supplier never used (publishing waits for a second
   admin; this replaces extraction's warning about it, which was written before anyone could confirm);
 - coding that recording needs and that is missing;
@@ -29,7 +29,8 @@ from typing import Any
 from bookkeeping.bank_accounts import format_iban
 from documents.choices import OPEN_STATUSES
 from documents.choices import DocumentStatus as S
-from documents.coding import duplicate_candidates, recording_required_for
+from documents.coding import recording_required_for
+from documents.duplicates.selectors import has_open_duplicate
 from documents.models import Document
 from documents.readiness import (
     TOLERANCE,
@@ -162,9 +163,9 @@ def document_problems(
         found.append(Problem(field=field, kind=kind, message=message, short=short))
 
     if duplicate is None:
-        duplicate = bool(document.duplicate_of_id) or duplicate_candidates(document).exists()
+        duplicate = bool(document.duplicate_of_id) or has_open_duplicate(document)
     if duplicate:
-        add("_document", "duplicate", "Possible duplicate of an earlier document", "duplicate")
+        add("_document", "duplicate", "Possible duplicate of another document", "possible duplicate")
 
     corrected = set(document.corrected_fields or [])
     for warning in document.warnings or []:

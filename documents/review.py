@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 
 from bookkeeping.models import Dimension, FinanceAccount, Project, TaxRate
 from documents.choices import CODED_STATUSES
-from documents.coding import AMOUNT_FIELDS, duplicate_candidates
+from documents.coding import AMOUNT_FIELDS
+from documents.duplicates.selectors import Suspicion, duplicate_suspicions_for
 from documents.models import Document
 from documents.problems import document_problems, problems_by_field
 
@@ -87,8 +88,9 @@ def coding_choices(company, document: Document | None = None) -> dict[str, Any]:
     }
 
 
-def review_duplicates(document: Document) -> list[Document]:
-    return list(duplicate_candidates(document)[:5])
+def review_duplicates(document: Document) -> list[Suspicion]:
+    """The documents this one may be a copy of (or that may be copies of it), with the reason."""
+    return duplicate_suspicions_for(document, limit=5)
 
 
 def source_label(document: Document, name: str) -> str:

@@ -3,6 +3,7 @@ from django.urls import path
 from documents import (
     views,
     views_bank_account,
+    views_duplicates,
     views_einvoice,
     views_expenses,
     views_intake,
@@ -34,6 +35,9 @@ urlpatterns = [
     path("<int:pk>/record/", views_review.DocumentRecordView.as_view(), name="record"),
     path("<int:pk>/bank-account/", views_bank_account.DocumentBankAccountView.as_view(), name="bank_account"),
     path("<int:pk>/delete/", views_review.DocumentDeleteView.as_view(), name="delete"),
+    path(
+        "<int:pk>/not-duplicate/", views_duplicates.DocumentNotDuplicateView.as_view(), name="not_duplicate"
+    ),
     path(
         "<int:pk>/suggestion/", views_review.DocumentAcceptSuggestionView.as_view(), name="accept_suggestion"
     ),

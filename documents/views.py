@@ -26,6 +26,7 @@ from core.validation import form_error_text
 from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
 from documents.coding import BULK_ACTIONS, documents_bulk, recording_required_for
+from documents.duplicates.selectors import duplicate_suspected, has_open_duplicate
 from documents.forms import DocumentFilterForm
 from documents.pagination import DocumentPaginator
 from documents.problems import LIST_PREFETCH, document_problems, problem_summary
@@ -152,7 +153,9 @@ def list_row(
 ) -> dict[str, Any]:
     """What a list row shows beside the document's columns; `pending` rows refresh themselves."""
     problems = document_problems(
-        document, duplicate=bool(document.duplicate_of_id), recording_required=recording_required
+        document,
+        duplicate=bool(document.duplicate_of_id) or has_open_duplicate(document),
+        recording_required=recording_required,
     )
     return {
         "doc": document,
@@ -191,6 +194,7 @@ class DocumentListView(CompanyRequiredMixin, View):
             .select_related("supplier", "project", "assigned_to", "tax_rate")
             .prefetch_related(*LIST_PREFETCH)
             .only(*ROW_FIELDS)
+            .annotate(duplicate_suspected=duplicate_suspected())
         )
         if spec.get("archive"):
             qs = qs.select_related(*ARCHIVE_RELATED).only(*ROW_FIELDS, *ARCHIVE_RELATED)
@@ -203,7 +207,12 @@ class DocumentListView(CompanyRequiredMixin, View):
         if spec.get("archive") and published in PUBLISHED_FILTER:
             qs = qs.filter(status__in=PUBLISHED_FILTER[published])
         if request.GET.get("problems") == "1":
-            qs = qs.exclude(Q(warnings=[]) & Q(supplier__isnull=False))
+            qs = qs.exclude(
+                Q(warnings=[])
+                & Q(supplier__isnull=False)
+                & Q(duplicate_of__isnull=True)
+                & Q(duplicate_suspected=False)
+            )
         sort = request.GET.get("sort", "-received")
         paginator = DocumentPaginator(_ordered(qs, sort), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
@@ -268,7 +277,8 @@ class DocumentRowView(CompanyRequiredMixin, View):
         document = get_object_or_404(
             document_queryset_for(membership=request.membership)
             .select_related("supplier", "project", "assigned_to", "tax_rate")
-            .prefetch_related(*LIST_PREFETCH),
+            .prefetch_related(*LIST_PREFETCH)
+            .annotate(duplicate_suspected=duplicate_suspected()),
             pk=pk,
         )
         site_url = _site_url(request.company) if spec.get("archive") else ""

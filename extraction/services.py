@@ -29,6 +29,7 @@ from core.hooks import Happened, announce
 from core.parsing import date_or_none, decimal_or_none
 from core.storage import STORAGE_ERRORS
 from documents.choices import DocumentStatus, DocumentType
+from documents.duplicates.services import duplicates_check, image_hash_for
 from documents.models import Document, DocumentLine
 from documents.state import transition
 from extraction.engine import ExtractionError
@@ -72,7 +73,14 @@ def extraction_run(*, document_id: int) -> Document | None:
     outcome["seconds"] = round(time.monotonic() - started, 3)
     category = outcome["result"].source if "result" in outcome else "error"
     metrics.EXTRACTION_SECONDS.observe(outcome["seconds"], category=category or "unknown")
-    return _store_outcome(document, outcome)
+    outcome["image_hash"] = image_hash_for(data, content_type=document.content_type)
+    document = _store_outcome(document, outcome)
+    # Committed and in review: compare it with the company's other documents (documents.duplicates).
+    try:
+        duplicates_check(document_id=document.pk)
+    except Exception:  # the document is read and in review; a correction or a re-read checks again
+        log.exception("Duplicate check of document %s failed", document.pk)
+    return document
 
 
 def _languages(company) -> tuple[str, ...]:
@@ -159,6 +167,7 @@ def _store_outcome(document: Document, outcome: dict[str, Any]) -> Document:
                     "are the classic invoice-fraud pattern."
                 )
         document.warnings = warnings
+        document.image_hash = outcome.get("image_hash")
         document.save()
         _replace_lines(document, fields.get("lines") or [])
         ExtractionRun.objects.create(

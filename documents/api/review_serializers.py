@@ -19,6 +19,7 @@ from core.validation import (
 )
 from documents.choices import DocumentSource, DocumentStatus, DocumentType
 from documents.coding import AMOUNT_FIELDS, DATE_FIELDS, TEXT_FIELDS, TEXT_LIMITS
+from documents.duplicates.rules import REASONS
 from publishing.api.serializers import PublishingSummarySerializer
 
 _ID = {"allow_null": True}
@@ -77,9 +78,23 @@ class SuggestionSerializer(serializers.Serializer):
 
 
 class DuplicateSerializer(serializers.Serializer):
+    """Another document of the company that this one may be a copy of (or that may be a copy of it)."""
+
     id = serializers.IntegerField()
     label = serializers.CharField()
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(REASONS.items())),
+        help_text="Why they look alike, strongest first.",
+    )
+    reason = serializers.CharField(help_text='The reasons in words: "The same image".')
+    distance = serializers.IntegerField(
+        allow_null=True, help_text="How many of the 64 bits of the page images' pHash differ."
+    )
+
+
+class NotDuplicateInputSerializer(serializers.Serializer):
+    other = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The other document's id.")
 
 
 class ApprovalApproverSerializer(serializers.Serializer):

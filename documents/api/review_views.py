@@ -1,4 +1,5 @@
-"""Document detail for review: GET/PATCH/DELETE /documents/{id}/ and POST /documents/{id}/record/."""
+"""Document detail for review: GET/PATCH/DELETE /documents/{id}/, POST /documents/{id}/record/ and
+/documents/{id}/not-duplicate/."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from documents.api.review_serializers import (
     BankAccountDecisionInputSerializer,
     DocumentDetailSerializer,
     DocumentPatchSerializer,
+    NotDuplicateInputSerializer,
 )
 from documents.bank_accounts import (
     bank_account_review,
@@ -23,6 +25,7 @@ from documents.bank_accounts import (
     document_bank_account_reject,
 )
 from documents.coding import document_delete, document_record, document_update, recording_problems
+from documents.duplicates.services import duplicate_dismiss
 from documents.models import Document
 from documents.review import coding_suggestions, field_problems, review_duplicates, source_label
 from documents.selectors import document_queryset_for, rejection_for
@@ -98,7 +101,15 @@ def document_detail_data(document: Document, *, user) -> dict[str, Any]:
             for s in coding_suggestions(document)
         ],
         "duplicates": [
-            {"id": d.pk, "label": str(d), "status": d.status} for d in review_duplicates(document)
+            {
+                "id": s.other.pk,
+                "label": str(s.other),
+                "status": s.other.status,
+                "reasons": s.reasons,
+                "reason": s.reason,
+                "distance": s.pair.distance,
+            }
+            for s in review_duplicates(document)
         ],
         "missing_for_record": recording_problems(document),
         "assigned_to": document.assigned_to_id,
@@ -178,3 +189,18 @@ class DocumentBankAccountApi(APIView):
             )
         document.refresh_from_db()
         return Response(document_detail_data(document, user=request.user))
+
+
+class DocumentNotDuplicateApi(APIView):
+    """POST {"other": id}: the two documents are not copies of each other; the flag goes for good."""
+
+    required_permission = "documents.code"
+
+    @extend_schema(request=NotDuplicateInputSerializer, responses=DocumentDetailSerializer)
+    def post(self, request, pk: int):
+        body = NotDuplicateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        queryset = document_queryset_for(membership=request.membership)
+        document = get_object_or_404(queryset, pk=pk)
+        duplicate_dismiss(document=document, other_id=body.validated_data["other"], actor=request.user)
+        return Response(document_detail_data(get_object_or_404(queryset, pk=pk), user=request.user))

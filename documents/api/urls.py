@@ -13,6 +13,11 @@ urlpatterns = [
         name="api-document-bank-account",
     ),
     path(
+        "documents/<int:pk>/not-duplicate/",
+        review_views.DocumentNotDuplicateApi.as_view(),
+        name="api-document-not-duplicate",
+    ),
+    path(
         "expense-reports/",
         expense_report_views.ExpenseReportListApi.as_view(),
         name="api-expense-report-list",

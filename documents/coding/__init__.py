@@ -1,7 +1,7 @@
 """Review and coding of documents: corrections, coding, recording, bulk actions, deletion.
 
 Every write to a document's extracted values or coding goes through `document_update` (`values`); every
-move to "ready" through `document_record` (`recording`); `bulk` holds duplicates, deletion and bulk
+move to "ready" through `document_record` (`recording`); `bulk` holds deletion and bulk
 actions. What a document needs before recording or publishing lives in `documents.readiness`. Views and
 the API only translate requests into these calls.
 """
@@ -12,7 +12,6 @@ from documents.coding.bulk import (
     document_delete,
     document_supplier_create,
     documents_bulk,
-    duplicate_candidates,
 )
 from documents.coding.recording import document_record, recording_required_for
 from documents.coding.values import (
@@ -65,7 +64,6 @@ __all__ = [
     "document_supplier_create",
     "document_update",
     "documents_bulk",
-    "duplicate_candidates",
     "line_label",
     "line_problem",
     "line_problems",

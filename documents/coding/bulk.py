@@ -1,4 +1,4 @@
-"""Duplicates, deletion, bulk actions and creating a supplier from the review form."""
+"""Deletion, bulk actions and creating a supplier from the review form."""
 
 from __future__ import annotations
 
@@ -20,23 +20,6 @@ from documents.coding.values import DELETABLE_STATUSES, check_version, document_
 from documents.models import Document
 
 log = logging.getLogger(__name__)
-
-
-def duplicate_candidates(document: Document) -> QuerySet[Document]:
-    """Other documents of the company with the same supplier and invoice number."""
-    if not document.invoice_number:
-        return Document.objects.none()
-    same_supplier = Q(supplier_id=document.supplier_id) if document.supplier_id else Q()
-    if document.supplier_name:
-        same_supplier |= Q(supplier_name__iexact=document.supplier_name)
-    if not same_supplier:
-        return Document.objects.none()
-    return (
-        Document.objects.for_company(document.company)
-        .filter(same_supplier, invoice_number__iexact=document.invoice_number)
-        .exclude(pk=document.pk)
-        .order_by("received_at")
-    )
 
 
 def document_delete(*, document: Document, actor) -> None:

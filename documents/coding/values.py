@@ -19,6 +19,7 @@ from core.parsing import clean_date
 from core.validation import AMOUNT, PERCENT, PRICE, QUANTITY, InputError, parse_decimal, parse_id
 from documents.choices import LOCKED_STATUSES
 from documents.choices import DocumentStatus as S
+from documents.duplicates.services import duplicates_check_on_commit
 from documents.models import Document, DocumentLine
 
 # Extracted values a person may correct, and how each is parsed. Denormalised ones mirror onto columns.
@@ -57,6 +58,10 @@ TEXT_LIMITS = {
     "iban": 50,
 }
 # Changing these changes what gets approved: a running approval starts again.
+# What documents.duplicates compares: a change checks the document again once it is committed.
+DUPLICATE_FACTS = frozenset(
+    {"supplier_name", "supplier_vat_no", "invoice_number", "total", "issue_date", "supplier", "type"}
+)
 VERSIONED_FIELDS = frozenset({"currency", *AMOUNT_FIELDS})
 
 HEADER_CODING = {
@@ -308,6 +313,8 @@ def document_update(
             "version": document.version,
         },
     )
+    if DUPLICATE_FACTS & {*changes.fields, *changes.coding}:
+        duplicates_check_on_commit(document=document)
     if source == USER_SOURCE and changes.fields:
         fields = {name: value for name, (_old, value) in changes.fields.items()}
         announce(Happened.FIELDS_CORRECTED, document=document, fields=fields, actor=actor)

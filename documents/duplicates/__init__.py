@@ -1,0 +1,1 @@
+"""Possible duplicates across re-photographs and formats (rules, writes, reads)."""
