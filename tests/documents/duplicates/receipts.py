@@ -43,7 +43,7 @@ def receipt(
         ("Thank you! Aitah!", font),
     ]
     height = 60 + 40 * len(rows)
-    image = Image.new("RGB", (560, height), "white")
+    image = Image.new("RGB", (640, height), "white")
     draw = ImageDraw.Draw(image)
     for index, (text, face) in enumerate(rows):
         draw.text((30, 30 + 40 * index), text, fill="black", font=face)

@@ -190,10 +190,10 @@ def test_field_problems_carry_the_reason(company):
 def test_duplicates_by_supplier_and_number(company, accountant, books):
     first = make_document(company)
     second = make_document(company)
-    make_document(company, fields={"invoice_number": "OTHER"})
-    from documents.coding import duplicate_candidates
+    make_document(company, fields={"invoice_number": "OTHER", "total": "1.00"})
+    from documents.duplicates.services import duplicates_check
 
-    assert list(duplicate_candidates(second)) == [first]
+    assert [p.other(second.pk) for p in duplicates_check(document_id=second.pk)] == [first.pk]
 
 
 def test_suggestions_count_the_suppliers_history(company, accountant, books):

@@ -117,13 +117,13 @@ def test_list_rows_show_every_column_without_loading_the_heavy_ones(
     inbox = client.get("/documents/")
     html = inbox.content.decode()
     assert "Zone Media OÜ" in html
-    assert "Duplicate" in html
+    assert "Possible duplicate" in html
     assert (accountant.get_full_name() or accountant.username) in html
     summaries = {
         r["doc"].type: r["problem_summary"] for r in inbox.context["rows"] if r["doc"].duplicate_of_id
     }
     # the stale totals warning was re-checked on the values (they add up); the missing coding shows
-    assert summaries == {"purchase_invoice": "Duplicate, coding missing"}
+    assert summaries == {"purchase_invoice": "Possible duplicate, coding missing"}
     sales = next(r for r in inbox.context["rows"] if r["doc"].type == "sales_invoice")
     assert sales["problem_summary"] == "Unsure total, coding missing"
     row = inbox.context["rows"][0]

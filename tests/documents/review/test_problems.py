@@ -84,7 +84,7 @@ def test_duplicate_and_missing_coding_are_in_the_summary(company):
     problems = document_problems(copy)
     assert [p.kind for p in problems] == ["duplicate", "coding"]
     assert problems[1].message == "Missing supplier, finance account, project."
-    assert problem_summary(problems) == "Duplicate, coding missing"
+    assert problem_summary(problems) == "Possible duplicate, coding missing"
 
 
 def test_review_shows_a_coded_project_that_scoro_no_longer_has_active(client, company, accountant, books):
