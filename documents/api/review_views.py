@@ -198,9 +198,9 @@ class DocumentNotDuplicateApi(APIView):
 
     @extend_schema(request=NotDuplicateInputSerializer, responses=DocumentDetailSerializer)
     def post(self, request, pk: int):
+        queryset = document_queryset_for(membership=request.membership)
+        document = get_object_or_404(queryset, pk=pk)  # another company's: 404 before any body check
         body = NotDuplicateInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        queryset = document_queryset_for(membership=request.membership)
-        document = get_object_or_404(queryset, pk=pk)
         duplicate_dismiss(document=document, other_id=body.validated_data["other"], actor=request.user)
         return Response(document_detail_data(get_object_or_404(queryset, pk=pk), user=request.user))

@@ -143,9 +143,20 @@ class _Builder:
             return ContentType.objects.get_for_model(apps.get_model("documents", "Document"))
         if target is f.model:
             return None  # self references (duplicate_of) stay empty
+        if f.model._meta.label == "documents.DuplicatePair" and f.name == "second":
+            return self.another(target)  # a pair joins two documents, the lower id first
         if target in tenant_models():
             return self.build(target)
         return target._default_manager.first()
+
+    def another(self, model):
+        """A second row of `model` in company B (pk B_ID + 1), a copy of the first."""
+        first = self.build(model)
+        obj = model._default_manager.get(pk=first.pk)
+        obj.pk = B_ID + 1
+        obj._state.adding = True
+        obj.save(force_insert=True)
+        return obj
 
     def build(self, model):
         if model in self.world.b_rows:
