@@ -13,6 +13,7 @@ from tests.mailgun import signed_mailgun_fields
 
 INBOUND_PATH = "/api/v1/inbound/mailgun/inbound/"
 
+# Paid to the supplier's own account (the sandbox seed's): a new one would wait for a second admin.
 INVOICE_TEXT = """Nordic Cloud Services Oy
 Business ID 2345678-1   VAT FI23456781
 Invoice no: PE-2025-0417
@@ -25,7 +26,7 @@ Cloud hosting, March                  1     100.00     100.00
 Subtotal                                              100.00
 VAT 22%                                                22.00
 Total EUR                                             122.00
-IBAN EE382200221020145685
+IBAN FI4440055010012345
 """
 
 RECEIPT_TEXT = """Bolt Operations OÜ
