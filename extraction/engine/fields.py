@@ -38,6 +38,7 @@ from .tables import table_items
 from .totals import choose
 
 HINT_WEIGHT = 16.0
+HEADINGS = lx.SELLER_HEADING + lx.BUYER_HEADING + lx.SHIP_TO_HEADING
 LEARNED_TOTAL_KEYS = tuple(f"{f}_{k}" for f in ("total", "subtotal", "tax_total") for k in ("label", "where"))
 EURO_COUNTRIES = {
     "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "EL", "HR", "IE", "IT", "LT", "LU", "LV", "MT",
@@ -169,7 +170,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
             c.score -= 1
         before = doc.lines[c.line].text[: c.span[0]]
         if c.line in buyer_lines or any(p.search(before) for p, _ in lx.BUYER_HEADING):
-            c.score -= 8
+            c.score -= 20  # the buyer's own VAT number, however clearly labelled
         elif c.line in seller_lines:
             c.score += 2
     r.put_candidate(*best([c for c in vat if c.score > 4], key=lambda v: re.sub(r"[\s.]", "", v)[-9:]))
@@ -233,9 +234,16 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     # --- the pattern rules fill what the layout left empty
     fallback, _conf, fb_prov = classic_fields(doc, hints=hints, receipt=False)
     buyer = _compact(str(r.fields.get("buyer_name") or ""))
+    buyer_text = _compact(" ".join(doc.lines[i].text for i in buyer_lines))
     for k, v in fallback.items():
-        if k == "supplier_name" and buyer and _compact(str(v)) == buyer:
-            continue  # the pattern rules do not know the buyer's block; the seller is never the buyer
+        # The pattern rules know neither the buyer's block nor the party headings: the seller is
+        # never the buyer, a heading is no name, and the buyer's identifiers are not the seller's.
+        if k == "supplier_name" and (
+            (buyer and _compact(str(v)) == buyer) or any(p.fullmatch(str(v).strip(" :")) for p, _ in HEADINGS)
+        ):
+            continue
+        if k in ("supplier_vat_no", "supplier_reg_no", "iban") and v and _compact(str(v)) in buyer_text:
+            continue
         if r.fields.get(k) in (None, "", []) and v not in (None, "", []) and k not in ("buyer_name",):
             r.put(k, v, "fallback", 0.0)
             if k in fb_prov:

@@ -91,9 +91,12 @@ def clean_name(s: str) -> str:
 SALUTATION = re.compile(r"(?i)^(?:herr|herrn|frau|mr|mrs|ms|m\.|mme|dhr|mevr|sr|sra)\.?$")
 
 
+HEADINGS = lx.SELLER_HEADING + lx.BUYER_HEADING + lx.SHIP_TO_HEADING
+
+
 def looks_like_name(s: str) -> bool:
-    if SALUTATION.match(s):
-        return False
+    if SALUTATION.match(s) or any(p.fullmatch(s.strip(" :")) for p, _ in HEADINGS):
+        return False  # "Mr", or a party heading ("Bill to", "Factuuradres") on its own
     if len(s) < 3 or not re.search(r"[A-Za-zÀ-ž]{2}", s) or NOT_A_NAME.search(s):
         return False
     letters = sum(ch.isalpha() for ch in s)

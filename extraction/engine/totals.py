@@ -233,7 +233,12 @@ def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
         if len(money_toks) < 2:
             continue
         rates: list[tuple[Decimal, bool]] = []
-        context = t + " " + (doc.lines[i - 1].text if i > 0 and doc.lines[i - 1].page == ln.page else "")
+        above = doc.lines[i - 1] if i > 0 and doc.lines[i - 1].page == ln.page else None
+        # The line above names the VAT row when it wraps its label, not when it is the header of
+        # a line table whose columns merely include "VAT %" (then qty 10 × price would pass as 10 %).
+        if above is not None and sum(bool(lx.LINE_HEADER.search(c.text)) for c in doc.cells(i - 1)) >= 2:
+            above = None
+        context = t + " " + (above.text if above is not None else "")
         vat_row = lx.label_weight(context, lx.TAX) > 0
         for m in re.finditer(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)(\s*%)?(?![\d])", t):
             r = parse_amount(m.group(1))

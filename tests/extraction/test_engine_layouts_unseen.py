@@ -1,0 +1,131 @@
+"""What the synthetic invoices (benchmarks/synthetic_invoices.py) taught the layout reader.
+
+Each case is a page shape nobody tuned for before: a big title beside the seller's name, VAT rows
+without a base, thousands grouped by spaces in a line table, month names in more languages, a
+return-address line above the buyer. Pages are built word by word, with real geometry.
+"""
+
+from __future__ import annotations
+
+from extraction.engine.fields import extract_fields
+from extraction.engine.layout import Doc
+from extraction.engine.parsing import find_dates
+
+
+def _page(rows: list[tuple[str, float, float]], *, size: float = 10.0) -> Doc:
+    """rows: (text, x, top); words 0.55 em per character; a run of 3 spaces leaves a column gap."""
+    words = []
+    for text, x, top in rows:
+        for token in text.split(" "):
+            if token:
+                words.append((token, x, top, x + 0.55 * size * len(token), top + size * 1.15))
+                x += 0.55 * size * len(token) + 0.3 * size
+            else:
+                x += 0.6 * size
+    doc = Doc()
+    doc.add_page(1, 595.0, 842.0, words)
+    return doc
+
+
+def test_a_large_title_beside_the_name_does_not_pull_the_address_into_it():
+    doc = Doc()
+    name = [("Bird", 51.0, 52.4, 72.0, 61.4), ("Ltd", 76.2, 52.4, 92.0, 61.4)]
+    title = [("INVOICE", 360.0, 54.5, 460.0, 74.5)]  # 20 pt, starts a little lower
+    street = [
+        ("4", 51.0, 62.9, 56.0, 71.9),
+        ("Allen", 59.6, 62.9, 82.0, 71.9),
+        ("Camp", 85.9, 62.9, 108.0, 71.9),
+    ]
+    doc.add_page(1, 595.0, 842.0, name + title + street)
+    texts = [ln.text for ln in doc.lines]
+    assert texts[0].startswith("Bird Ltd")
+    assert "4 Allen Camp" in texts
+    assert not any("Allen" in t and "Bird" in t for t in texts)
+
+
+def test_vat_rows_with_a_rate_and_no_base_make_the_breakdown_and_its_sum():
+    doc = _page(
+        [
+            ("Harbour Supplies Ltd", 50, 40),
+            ("Invoice No.: 4711", 350, 60),
+            ("Description   Qty   Unit price   Net", 50, 200),
+            ("Design work   1   160.00   160.00", 50, 215),
+            ("Balloons   400   0.84   336.00", 50, 230),
+            ("Net total   496.00", 350, 260),
+            ("VAT 7 %   11.20", 350, 275),
+            ("VAT 19 %   63.84", 350, 290),
+            ("Total   € 571.04", 350, 305),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["tax_total"] == "75.04"
+    assert (fields["subtotal"], fields["total"]) == ("496.00", "571.04")
+    assert {(t["rate"], t["amount"]) for t in fields["tax_lines"]} == {("7.00", "11.20"), ("19.00", "63.84")}
+
+
+def test_space_grouped_thousands_in_a_line_table_are_one_amount():
+    doc = _page(
+        [
+            ("Virta Oy", 50, 40),
+            ("Laskun numero: 2026-15", 350, 60),
+            ("Kuvaus   Määrä   A-hinta   ALV %   Yhteensä", 50, 200),
+            ("Asennustyö   10   4 500,00   24 %   45 000,00", 50, 215),
+            ("Veroton summa   45 000,00", 330, 245),
+            ("ALV 24 %   10 800,00", 330, 260),
+            ("Yhteensä   55 800,00", 330, 275),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert [(it["quantity"], it["unit_price"], it["total"]) for it in fields["lines"]] == [
+        ("10.00", "4500.00", "45000.00")
+    ]
+    # "Määrä" (Finnish: quantity) is not read as a rate column: no 10 % VAT row from the line.
+    assert fields["tax_lines"] == [{"rate": "24.00", "base": "45000.00", "amount": "10800.00"}]
+
+
+def test_month_names_of_more_languages():
+    for text, iso in [
+        ("6 de abril de 2016", "2016-04-06"),
+        ("6 ottobre 2013", "2013-10-06"),
+        ("31. lokakuuta 2026", "2026-10-31"),
+        ("6 października 2026", "2026-10-06"),
+        ("3 maj 2021", "2021-05-03"),
+    ]:
+        found = find_dates(text, "DMY")
+        assert found and found[0][2].isoformat() == iso, text
+
+
+def test_return_address_line_names_the_seller_and_the_block_below_the_buyer():
+    doc = _page(
+        [
+            ("Nordvik Bygg AB · Storgatan 3 · 11122 Stockholm", 50, 60),
+            ("Kallio Handelsbolag", 50, 90),
+            ("Parkvägen 8", 50, 102),
+            ("41101 Göteborg", 50, 114),
+            ("Momsreg.nr: SE556677889901", 50, 126),
+            ("FAKTURA", 380, 60),
+            ("Fakturanummer   Fakturadatum", 350, 160),
+            ("K-2040   2024-05-02", 350, 172),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["supplier_name"] == "Nordvik Bygg AB"
+    assert fields["buyer_name"] == "Kallio Handelsbolag"
+    # The VAT number in the recipient's block is the buyer's, never the seller's.
+    assert fields["supplier_vat_no"] != "SE556677889901"
+
+
+def test_a_party_heading_is_not_a_name():
+    doc = _page(
+        [
+            ("Factuur", 50, 40),
+            ("Factuurnr: 2024-9", 350, 60),
+            ("Factuuradres", 50, 120),
+            ("Van Dijk Installaties BV", 50, 132),
+            ("Laan 5", 50, 144),
+            ("1011 AB Amsterdam", 50, 156),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["buyer_name"] == "Van Dijk Installaties BV"
+    assert fields["supplier_name"] not in ("Factuuradres", "Factuurnr", "Factuur")
