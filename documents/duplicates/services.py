@@ -195,3 +195,34 @@ def duplicate_dismiss(*, document: Document, other_id: int, actor) -> DuplicateP
                 data={"other": other, "reasons": pair.reasons},
             )
     return pair
+
+
+def duplicates_backfill(*, batch: int = 200) -> int:
+    """Hash the read documents that have none yet (read before hashing existed) and check each; returns
+    how many were hashed. Reads each original outside any transaction; safe to run again."""
+    done = 0
+    pending = (
+        Document.objects.filter(image_hash__isnull=True)
+        .exclude(status__in=NOT_READ)
+        .filter(Q(content_type="application/pdf") | Q(content_type__startswith="image/"))
+        .order_by("id")
+    )
+    last_id = 0
+    while True:
+        rows = list(pending.filter(id__gt=last_id).only("id", "original", "content_type")[:batch])
+        if not rows:
+            return done
+        for document in rows:
+            last_id = document.pk
+            try:
+                with document.original.open("rb") as fh:
+                    data = fh.read()
+            except (OSError, ValueError) as exc:
+                log.warning("Backfill: cannot read document %s: %s", document.pk, exc)
+                continue
+            value = image_hash_for(data, content_type=document.content_type)
+            if value is None:
+                continue
+            Document.objects.filter(pk=document.pk, image_hash__isnull=True).update(image_hash=value)
+            duplicates_check(document_id=document.pk)
+            done += 1

@@ -5,14 +5,26 @@ The XML and the PDF of one invoice: the PDF's page beside the e-invoice."""
 from __future__ import annotations
 
 import pytest
+from django.templatetags.static import static
 
 from documents.tasks import generate_previews
+from tests.a11y import AXE, BLOCKING
 from tests.browser_fixtures import login
 from tests.documents.duplicates.conftest import invoice_pdf
 from tests.documents.duplicates.receipts import jpeg, receipt, rephotograph
 from tests.samples import ubl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _assert_panel_accessible(page) -> None:
+    """axe-core on the side-by-side panel (the rest of the review page is other tests' concern)."""
+    page.add_script_tag(url=static(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run('.panel.dup', { resultTypes: ['violations'] })).violations
+            .map(v => `${v.id} (${v.impact}): ${v.help}`)"""
+    )
+    assert not [v for v in violations if any(f"({i})" in v for i in BLOCKING)], violations
 
 
 def _row(page, document):
@@ -44,6 +56,7 @@ def test_side_by_side_and_not_a_duplicate(page, live_server, screenshot, company
     box_this, box_other = this.bounding_box(), other.bounding_box()
     assert abs(box_this["y"] - box_other["y"]) < 2 and box_other["x"] > box_this["x"] + box_this["width"]
     screenshot(page, "side-by-side")
+    _assert_panel_accessible(page)
 
     panel.get_by_test_id("not-duplicate").click()
     page.wait_for_url(f"**/documents/{second.pk}/")
@@ -73,6 +86,7 @@ def test_the_pdf_beside_the_xml_it_repeats(page, live_server, screenshot, compan
     other = panel.get_by_test_id("dup-other").inner_text()
     assert "E-invoice (XML)" in other and "INV-2024-007" in other and "122.00" in other
     screenshot(page, "pdf-beside-xml")
+    _assert_panel_accessible(page)
 
     panel.get_by_test_id("open-other").click()
     page.wait_for_url(f"**/documents/{xml.pk}/")

@@ -3,14 +3,17 @@ taken again, or an invoice as XML and as PDF, is one pair with a reason; "not a 
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from PIL import Image
 
 from audit.models import AuditEvent
 from documents.coding import document_update
 from documents.duplicates.rules import PHASH_MAX_DISTANCE, image_hash
 from documents.duplicates.selectors import duplicate_suspicions_for, has_open_duplicate
-from documents.duplicates.services import duplicate_dismiss, duplicates_check
+from documents.duplicates.services import duplicate_dismiss, duplicates_check, image_hash_for
 from documents.models import DuplicatePair
 from documents.problems import document_problems
 from tests.documents.duplicates.conftest import invoice_pdf
@@ -160,10 +163,25 @@ def test_a_sales_invoice_is_not_a_duplicate_of_a_bill(company):
 
 
 def test_an_unreadable_file_has_no_hash_and_is_still_compared(company):
-    from documents.duplicates.services import image_hash_for
-
     assert image_hash_for(b"%PDF-1.4 broken", content_type="application/pdf") is None
     assert image_hash_for(ubl(), content_type="application/xml") is None
     assert image_hash_for(jpeg(receipt()), content_type="image/jpeg") == image_hash(
-        Image.open(__import__("io").BytesIO(jpeg(receipt())))
+        Image.open(io.BytesIO(jpeg(receipt())))
     )
+
+
+def test_documents_read_before_hashing_are_hashed_and_checked(company, receive, read):
+    original = receipt()
+    first = read(receive(company, jpeg(original), "receipt.jpg", type="receipt"))
+    second = read(receive(company, rephotograph(original), "again.jpg", type="receipt"))
+    type(first).objects.filter(pk__in=[first.pk, second.pk]).update(image_hash=None)
+    DuplicatePair.objects.all().delete()
+
+    out = io.StringIO()
+    call_command("duplicates_backfill", stdout=out)
+
+    assert out.getvalue().strip() == "2 document(s) hashed and checked."
+    [pair] = DuplicatePair.objects.all()
+    assert "same_image" in pair.reasons
+    call_command("duplicates_backfill", stdout=out)  # nothing left to do
+    assert DuplicatePair.objects.count() == 1
