@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from documents.duplicates.rules import REASONS, reason_text
+from documents.duplicates.rules import reason_text
 from documents.models import Document, DuplicatePair
 
 
@@ -26,10 +26,6 @@ class Suspicion:
         """ "The same image; the same supplier, amount and date" """
         text = reason_text(self.pair.reasons)
         return text[:1].upper() + text[1:]
-
-    @property
-    def reason_labels(self) -> list[str]:
-        return [REASONS.get(r, r) for r in self.pair.reasons]
 
 
 def _open_pairs_of(document_id) -> Q:
