@@ -24,6 +24,7 @@ from approvals.models import (
     ApprovalStep,
     ApprovalWorkflow,
 )
+from approvals.state import REQUEST_MACHINE, STEP_MACHINE
 from audit.services import audit_record
 from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from core.hooks import Happened, announce
@@ -50,7 +51,7 @@ def approval_start_if_required(*, document, actor) -> bool:
     if plan is None:
         return False
     with transaction.atomic():
-        _cancel_pending(document=document, status=RequestStatus.CANCELLED)
+        _cancel_pending(document=document, event="cancel", actor=actor)
         transition(
             document,
             "send_to_approval",
@@ -73,7 +74,7 @@ def approval_restart_if_in_progress(*, document, actor) -> bool:
         document = Document.objects.select_related("company").get(pk=document.pk)
         if document.status != DocumentStatus.IN_APPROVAL:
             return False
-        if not _cancel_pending(document=document, status=RequestStatus.RESTARTED):
+        if not _cancel_pending(document=document, event="restart", actor=actor):
             return False
         audit_record(
             target=document,
@@ -100,7 +101,7 @@ def approval_start_for_expense_report(*, report, actor) -> bool:
         return False
     with transaction.atomic():
         report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
-        _cancel_pending(report=report, status=RequestStatus.CANCELLED)
+        _cancel_pending(report=report, event="cancel", actor=actor)
         _report_set_status(
             report,
             actor=actor,
@@ -131,10 +132,10 @@ def approval_approve(*, request: ApprovalRequest, actor, comment: str = "") -> A
         ApprovalDecision.objects.create(step=step, user=actor, decision=Decision.APPROVED, comment=comment)
         _audit_decision(request=request, step=step, actor=actor, verb="approval_approved", comment=comment)
         if _step_complete(step):
-            _step_close(step, StepStatus.APPROVED)
+            _step_close(step, "approve", actor=actor)
             next_step = request.steps.filter(status=StepStatus.WAITING).order_by("position").first()
             if next_step is not None:
-                _step_activate(next_step)
+                _step_activate(next_step, actor=actor)
             else:
                 _request_finish(request=request, actor=actor)
                 finished = True
@@ -152,11 +153,22 @@ def approval_reject(*, request: ApprovalRequest, actor, comment: str) -> Approva
         request, step = _lock_for_decision(request=request, actor=actor)
         ApprovalDecision.objects.create(step=step, user=actor, decision=Decision.REJECTED, comment=comment)
         _audit_decision(request=request, step=step, actor=actor, verb="approval_rejected", comment=comment)
-        _step_close(step, StepStatus.REJECTED)
-        request.steps.filter(status=StepStatus.WAITING).update(status=StepStatus.CANCELLED)
-        request.status = RequestStatus.REJECTED
-        request.finished_at = timezone.now()
-        request.save(update_fields=["status", "finished_at"])
+        _step_close(step, "reject", actor=actor)
+        STEP_MACHINE.fire_many(
+            request.steps.filter(status=StepStatus.WAITING),
+            "cancel",
+            actor=actor,
+            message="An earlier step was rejected.",
+            data={"request": request.pk},
+        )
+        REQUEST_MACHINE.fire(
+            request,
+            "reject",
+            actor=actor,
+            message=f"Rejected at step {step.position + 1}: {comment}",
+            data={"step": step.position + 1},
+            also={"finished_at": timezone.now()},
+        )
         if request.document_id:
             transition(
                 request.document,
@@ -187,7 +199,7 @@ def expense_report_withdraw(*, report: ExpenseReport, actor) -> ExpenseReport:
             raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be withdrawn.")
         if selectors.report_decided(report=report):
             raise InvalidTransition("An approver has already decided on this report; it cannot be withdrawn.")
-        _cancel_pending(report=report, status=RequestStatus.CANCELLED)
+        _cancel_pending(report=report, event="cancel", actor=actor)
         _report_set_status(
             report,
             actor=actor,
@@ -362,11 +374,18 @@ def _request_create(*, plan, actor, document=None, report=None) -> ApprovalReque
             request=request, position=position, label=spec.label, rule=spec.rule
         )
         step.approvers.set(spec.approvers)
-    _step_activate(request.steps.order_by("position").first())
+    _step_activate(request.steps.order_by("position").first(), actor=actor)
     return request
 
 
-def _cancel_pending(*, status: str, document=None, report=None) -> bool:
+CANCEL_MESSAGES = {
+    "cancel": "Cancelled: withdrawn, or sent to approval again.",
+    "restart": "Restarted: amounts or coding changed during approval.",
+}
+
+
+def _cancel_pending(*, event: str, actor, document=None, report=None) -> bool:
+    """End the subject's pending request by `event` ("cancel" or "restart"), its open steps cancelled."""
     request = (
         ApprovalRequest.objects.select_for_update()
         .filter(status=RequestStatus.PENDING)
@@ -375,11 +394,15 @@ def _cancel_pending(*, status: str, document=None, report=None) -> bool:
     )
     if request is None:
         return False
-    request.status = status
-    request.finished_at = timezone.now()
-    request.save(update_fields=["status", "finished_at"])
-    request.steps.filter(status__in=[StepStatus.WAITING, StepStatus.PENDING]).update(
-        status=StepStatus.CANCELLED
+    REQUEST_MACHINE.fire(
+        request, event, actor=actor, message=CANCEL_MESSAGES[event], also={"finished_at": timezone.now()}
+    )
+    STEP_MACHINE.fire_many(
+        request.steps.all(),
+        "cancel",
+        actor=actor,
+        message=CANCEL_MESSAGES[event],
+        data={"request": request.pk},
     )
     return True
 
@@ -415,23 +438,27 @@ def _step_complete(step: ApprovalRequestStep) -> bool:
     return set(step.approvers.values_list("pk", flat=True)) <= approved
 
 
-def _step_close(step: ApprovalRequestStep, status: str) -> None:
-    step.status = status
-    step.completed_at = timezone.now()
-    step.save(update_fields=["status", "completed_at"])
+def _step_close(step: ApprovalRequestStep, event: str, *, actor) -> None:
+    STEP_MACHINE.fire(
+        step, event, actor=actor, data={"request": step.request_id}, also={"completed_at": timezone.now()}
+    )
 
 
-def _step_activate(step: ApprovalRequestStep) -> None:
-    step.status = StepStatus.PENDING
-    step.activated_at = timezone.now()
-    step.save(update_fields=["status", "activated_at"])
+def _step_activate(step: ApprovalRequestStep, *, actor) -> None:
+    STEP_MACHINE.fire(
+        step,
+        "activate",
+        actor=actor,
+        data={"request": step.request_id},
+        also={"activated_at": timezone.now()},
+    )
     _on_commit_notify("notify_step", step.pk)
 
 
 def _request_finish(*, request: ApprovalRequest, actor) -> None:
-    request.status = RequestStatus.APPROVED
-    request.finished_at = timezone.now()
-    request.save(update_fields=["status", "finished_at"])
+    REQUEST_MACHINE.fire(
+        request, "approve", actor=actor, message="Approval complete.", also={"finished_at": timezone.now()}
+    )
     if request.document_id:
         transition(
             request.document,

@@ -93,6 +93,32 @@ class AuditVerb(models.TextChoices):
     BANK_ACCOUNT_NEW = "bank_account.new", "New bank account waits for a second admin"
     CONFIRM_BANK_ACCOUNT = "confirm_bank_account", "New bank account confirmed"
     REJECT_BANK_ACCOUNT = "reject_bank_account", "New bank account rejected"
+    # Moves of the smaller state machines (approvals/state.py, publishing/state.py, scoro_sync/state.py,
+    # inbound/state.py): the verb is the machine's prefix and the event. Recorded on the request, step,
+    # attempt, run or message itself, so a document's history is not crowded by them.
+    APPROVAL_REQUEST_APPROVE = "approval_request.approve", "Approval request approved"
+    APPROVAL_REQUEST_REJECT = "approval_request.reject", "Approval request rejected"
+    APPROVAL_REQUEST_CANCEL = "approval_request.cancel", "Approval request cancelled"
+    APPROVAL_REQUEST_RESTART = "approval_request.restart", "Approval request restarted after an edit"
+    APPROVAL_STEP_ACTIVATE = "approval_step.activate", "Approval step opened"
+    APPROVAL_STEP_APPROVE = "approval_step.approve", "Approval step complete"
+    APPROVAL_STEP_REJECT = "approval_step.reject", "Approval step closed by a rejection"
+    APPROVAL_STEP_CANCEL = "approval_step.cancel", "Approval step cancelled"
+    PUBLISH_ATTEMPT_WAIT = "publish_attempt.wait", "Publishing waits for missing coding"
+    PUBLISH_ATTEMPT_QUEUE = "publish_attempt.queue", "Publishing attempt queued"
+    PUBLISH_ATTEMPT_START = "publish_attempt.start", "Publishing attempt started"
+    PUBLISH_ATTEMPT_FINISH = "publish_attempt.finish", "Publishing attempt succeeded"
+    PUBLISH_ATTEMPT_FAIL = "publish_attempt.fail", "Publishing attempt failed"
+    PUBLISH_ATTEMPT_RETRY_LATER = (
+        "publish_attempt.retry_later",
+        "Publishing attempt retries automatically later",
+    )
+    PUBLISH_ATTEMPT_RESUME = "publish_attempt.resume", "Publishing attempt resumed automatically"
+    PUBLISH_ATTEMPT_DROP = "publish_attempt.drop", "Automatic retry dropped (the document moved on)"
+    SYNC_RUN_SUCCEED = "sync_run.succeed", "Sync with Scoro finished"
+    SYNC_RUN_FAIL = "sync_run.fail", "Sync with Scoro failed"
+    SYNC_RUN_RERUN = "sync_run.rerun", "Sync with Scoro run again"
+    INBOUND_MESSAGE_ACCEPT = "inbound_message.accept", "Forwarded e-mail accepted"
 
 
 def verb_label(verb: str) -> str:

@@ -27,7 +27,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "finish_publish": (frozenset({S.PUBLISHING, S.QUEUED}), S.PUBLISHED),
     "fail_publish": (frozenset({S.PUBLISHING, S.QUEUED}), S.PUBLISH_FAILED),
 }
-DOCUMENT_MACHINE = StateMachine(Document, TRANSITIONS, noun="document", states=S, touches=("updated_at",))
+DOCUMENT_MACHINE = StateMachine(
+    Document, TRANSITIONS, noun="document", states=S, touches=("updated_at",), initial=frozenset({S.RECEIVED})
+)
 
 REPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "submit": (frozenset({R.DRAFT, R.REJECTED}), R.SUBMITTED),
@@ -41,7 +43,9 @@ REPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "finish_publish": (frozenset({R.QUEUED}), R.PUBLISHED),
     "fail_publish": (frozenset({R.QUEUED}), R.PUBLISH_FAILED),
 }
-REPORT_MACHINE = StateMachine(ExpenseReport, REPORT_TRANSITIONS, noun="expense report", states=R)
+REPORT_MACHINE = StateMachine(
+    ExpenseReport, REPORT_TRANSITIONS, noun="expense report", states=R, initial=frozenset({R.DRAFT})
+)
 
 
 def can_transition(document: Document, event: str) -> bool:

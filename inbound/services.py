@@ -33,6 +33,7 @@ from inbound.mime import MailAttachment
 from inbound.models import InboundMessage
 from inbound.preferences import audit_company, clean_sender_list
 from inbound.replies import reply_address
+from inbound.state import INBOUND_MACHINE
 from inbound.tasks import send_inbound_reply
 
 log = logging.getLogger(__name__)
@@ -110,10 +111,19 @@ def inbound_receive(*, mail: InboundMail) -> InboundMessage:
         # Let the provider retry: forget the token, so the retry is not taken for a replay.
         record.delete()
         raise
-    record.status = InboundMessage.Status.ACCEPTED
-    record.reason = ""
-    record.document_ids = [d.pk for d in documents]
-    record.save(update_fields=["status", "reason", "document_ids", "company", "skipped"])
+    INBOUND_MACHINE.fire(
+        record,
+        "accept",
+        actor_label=mail.sender[:150],
+        message=f"{len(documents)} document(s) from {mail.sender}",
+        data={"documents": [d.pk for d in documents]},
+        also={
+            "reason": "",
+            "document_ids": [d.pk for d in documents],
+            "company": record.company,
+            "skipped": record.skipped,
+        },
+    )
     _reply_later(record)  # after the status write: the reply says "accepted"
     return record
 

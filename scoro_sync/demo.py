@@ -12,6 +12,7 @@ from core.demo import register
 from core.errors import ApplicationError
 from scoro_sync.errors import ScoroError
 from scoro_sync.models import SyncRun
+from scoro_sync.state import SYNC_RUN_MACHINE
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ def connect_demo_company(company: Company) -> None:
         # Run it here so the demo starts synced; a worker receiving the queued task later finds it finished.
         with _lock(sync_lock_key(company.pk)) as acquired:
             if acquired:
-                SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.RUNNING, finished_at=None)
+                if run.status == SyncRun.Status.FAILED:
+                    SYNC_RUN_MACHINE.fire(run, "rerun", actor_label="demo", also={"finished_at": None})
                 run.refresh_from_db()
                 SyncRunner(run=run).execute(full=run.kind == "full")
         log.info("demo: Demo OÜ connected to the Scoro sandbox at %s and synced", url)

@@ -47,6 +47,7 @@ from scoro_sync.errors import (
 )
 from scoro_sync.models import ApiCallCount, ScoroConnection, SyncRun
 from scoro_sync.selectors import connection_for
+from scoro_sync.state import SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
 
@@ -372,14 +373,12 @@ def connection_deactivate(*, company: Company, actor) -> ScoroConnection:
         connection.api_key_encrypted = ""
         connection.api_key_last4 = ""
         connection.save()
-        stopped = (
-            SyncRun.objects.for_company(company)
-            .filter(status=SyncRun.Status.RUNNING)
-            .update(
-                status=SyncRun.Status.FAILED,
-                finished_at=timezone.now(),
-                progress="Stopped: connection deactivated",
-            )
+        stopped = SYNC_RUN_MACHINE.fire_many(
+            SyncRun.objects.for_company(company),
+            "fail",
+            actor=actor,
+            message="Stopped: connection deactivated",
+            also={"finished_at": timezone.now(), "progress": "Stopped: connection deactivated"},
         )
         audit_record(
             target=connection, verb="scoro.deactivated", actor=actor, from_state=from_state,
@@ -459,10 +458,13 @@ def _enqueue_sync(company_id: int, types: list[str], trigger: str, run_id: int, 
         pass  # eager mode (tests, `make demo` steps): the task already ran and scheduled its retry
     except Exception:  # broker down: the run says so; the 30-minute sweep starts a new one when due
         logger.warning("Could not queue Scoro sync run %s", run_id, exc_info=True)
-        SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.RUNNING).update(
-            status=SyncRun.Status.FAILED,
-            finished_at=timezone.now(),
-            progress="Could not start: the background queue is unavailable",
+        reason = "Could not start: the background queue is unavailable"
+        SYNC_RUN_MACHINE.fire_many(
+            SyncRun.objects.filter(pk=run_id),
+            "fail",
+            actor_label="Scoro sync",
+            message=reason,
+            also={"finished_at": timezone.now(), "progress": reason},
         )
 
 

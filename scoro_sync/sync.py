@@ -40,6 +40,7 @@ from scoro_sync.client import ScoroClient
 from scoro_sync.contacts import contacts_apply_remote
 from scoro_sync.errors import ScoroError
 from scoro_sync.models import ScoroConnection, SyncRun
+from scoro_sync.state import SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
 
@@ -328,13 +329,21 @@ class SyncRunner:
             run.progress = f"Stopped: {exc}"[:200]
             run.save(update_fields=["counts", "api_calls", "errors", "progress"])
             raise
-        run.counts = counts
-        run.api_calls = self.calls
-        run.kind = "full" if any_full or not any(SYNC_TYPES[t].incremental for t in types) else "incremental"
-        run.status = SyncRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.progress = "Finished"
-        run.save(update_fields=["counts", "api_calls", "kind", "status", "finished_at", "progress"])
+        SYNC_RUN_MACHINE.fire(
+            run,
+            "succeed",
+            actor_label="Scoro sync",
+            data={"api_calls": self.calls},
+            also={
+                "counts": counts,
+                "api_calls": self.calls,
+                "kind": "full"
+                if any_full or not any(SYNC_TYPES[t].incremental for t in types)
+                else "incremental",
+                "finished_at": timezone.now(),
+                "progress": "Finished",
+            },
+        )
         metrics.SYNC_SECONDS.observe((run.finished_at - run.started_at).total_seconds(), status=run.status)
         if set(types) == set(SYNC_TYPES):
             ScoroConnection.objects.filter(pk=connection.pk).update(last_sync_at=run.finished_at)

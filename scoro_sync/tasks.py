@@ -22,6 +22,7 @@ from core import metrics
 from core.errors import ApplicationError
 from scoro_sync.errors import ScoroBudgetExceeded, ScoroError, ScoroRateLimited, ScoroUnavailable
 from scoro_sync.models import ScoroConnection, SyncRun
+from scoro_sync.state import SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +63,20 @@ def _fail_run(run_id: int, message: str) -> None:
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None or run.status != SyncRun.Status.RUNNING:
         return
-    run.status = SyncRun.Status.FAILED
-    run.finished_at = timezone.now()
-    run.progress = message[:200]
-    if not run.errors or run.errors[-1].get("error") != message:
-        run.errors = [*run.errors, {"at": timezone.now().isoformat(), "error": message}][-20:]
-    run.save(update_fields=["status", "finished_at", "progress", "errors"])
-    metrics.SYNC_SECONDS.observe((run.finished_at - run.started_at).total_seconds(), status=run.status)
+    errors = run.errors
+    if not errors or errors[-1].get("error") != message:
+        errors = [*errors, {"at": timezone.now().isoformat(), "error": message}][-20:]
+    finished_at = timezone.now()
+    moved = SYNC_RUN_MACHINE.fire_many(  # nothing if it finished meanwhile
+        SyncRun.objects.filter(pk=run_id),
+        "fail",
+        actor_label="Scoro sync",
+        message=message[:500],
+        also={"finished_at": finished_at, "progress": message[:200], "errors": errors},
+    )
+    if moved:
+        seconds = (finished_at - run.started_at).total_seconds()
+        metrics.SYNC_SECONDS.observe(seconds, status=SyncRun.Status.FAILED)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)

@@ -27,6 +27,7 @@ from publishing.services.base import (
     lease_seconds,
     report_receipts,
 )
+from publishing.state import ATTEMPT_MACHINE
 from scoro_sync.models import ScoroConnection
 
 
@@ -153,8 +154,9 @@ def _queue_document(*, document: Document, actor, automatic: bool) -> PublishAtt
         if missing:
             reason = f"Waiting for {', '.join(missing)}: a document is never published without them."
             if attempt.waiting_reason != reason or attempt.status != A.WAITING:
-                attempt.status, attempt.waiting_reason = A.WAITING, reason
-                attempt.save(update_fields=["status", "waiting_reason", "updated_at"])
+                ATTEMPT_MACHINE.fire(
+                    attempt, "wait", actor=actor, message=reason, also={"waiting_reason": reason}
+                )
                 audit_record(target=document, verb="publish.waiting", actor=actor, message=reason)
             if automatic:
                 return attempt
@@ -176,15 +178,22 @@ def _queue_document(*, document: Document, actor, automatic: bool) -> PublishAtt
 
 
 def _mark_queued(attempt: PublishAttempt, *, version: int, actor) -> None:
-    attempt.status = A.QUEUED
-    attempt.next_retry_at = None
-    attempt.resumes = 0  # a person (or a new version) asked: a fresh retry budget
-    attempt.queued_version = version
-    attempt.waiting_reason = ""
-    attempt.error = ""
-    attempt.queued_at = timezone.now()
-    attempt.requested_by = actor if getattr(actor, "is_authenticated", False) else None
-    attempt.save()
+    ATTEMPT_MACHINE.fire(
+        attempt,
+        "queue",
+        actor=actor,
+        actor_label="" if actor else "automatic publishing",
+        data={"version": version},
+        also={
+            "next_retry_at": None,
+            "resumes": 0,  # a person (or a new version) asked: a fresh retry budget
+            "queued_version": version,
+            "waiting_reason": "",
+            "error": "",
+            "queued_at": timezone.now(),
+            "requested_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
     attempt_id = attempt.pk
     transaction.on_commit(lambda: enqueue(attempt_id))
 
@@ -218,8 +227,9 @@ def publish_expense_report(*, report: ExpenseReport, actor, automatic: bool = Fa
             return attempt
         if missing:
             reason = f"Waiting for {', '.join(missing)}: a report is never published without them."
-            attempt.status, attempt.waiting_reason = A.WAITING, reason
-            attempt.save(update_fields=["status", "waiting_reason", "updated_at"])
+            ATTEMPT_MACHINE.fire(
+                attempt, "wait", actor=actor, message=reason, also={"waiting_reason": reason}
+            )
             if automatic:
                 return attempt
             raise ValidationFailed(reason, {"missing": missing})

@@ -39,6 +39,7 @@ from publishing.services.base import (
 )
 from publishing.services.payload import build_payload
 from publishing.services.sending import create_or_update
+from publishing.state import ATTEMPT_MACHINE
 from scoro_sync.errors import (
     ScoroBudgetExceeded,
     ScoroError,
@@ -145,10 +146,22 @@ def _resume(attempt: PublishAttempt) -> bool:
                     message=message,
                     data={"reference": attempt.reference, "resume": attempt.resumes},
                 )
-        attempt.status = A.QUEUED if resumable else A.FAILED
-        attempt.next_retry_at = None
-        attempt.queued_at = timezone.now() if resumable else attempt.queued_at
-        attempt.save(update_fields=["status", "next_retry_at", "queued_at", "updated_at"])
+        if resumable:
+            ATTEMPT_MACHINE.fire(
+                attempt,
+                "resume",
+                actor_label="automatic retry",
+                message=message,
+                also={"next_retry_at": None, "queued_at": timezone.now()},
+            )
+        else:
+            ATTEMPT_MACHINE.fire(
+                attempt,
+                "drop",
+                actor_label="automatic retry",
+                message="Not retried: the document or report changed since.",
+                also={"next_retry_at": None},
+            )
     return resumable
 
 
@@ -159,10 +172,12 @@ def _run(attempt: PublishAttempt, *, token: str, retries: int, final: bool) -> O
         _renew(attempt.pk, token)  # raises LeaseLost before anything is sent
         calls[f"{module}/{action}"] += 1
 
-    attempt.status = A.PUBLISHING
-    attempt.attempts += 1
-    attempt.started_at = timezone.now()
-    attempt.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+    ATTEMPT_MACHINE.fire(
+        attempt,
+        "start",
+        actor_label=WORKER,
+        also={"attempts": attempt.attempts + 1, "started_at": timezone.now()},
+    )
     if attempt.document_id and attempt.document.status == S.QUEUED:
         transition(
             attempt.document, "start_publish", actor_label=WORKER, data={"reference": attempt.reference}
@@ -230,12 +245,18 @@ def _wait_to_retry(attempt: PublishAttempt, *, exc: ScoroError, calls: Counter) 
     message = f"{reason} — retrying automatically at {timezone.localtime(next_at):%H:%M}."
     api_calls = sum(calls.values())
     with transaction.atomic():
-        attempt.status = A.RETRYING
-        attempt.next_retry_at = next_at
-        attempt.resumes += 1
-        attempt.error = reason[:2000]
-        attempt.api_calls += api_calls
-        attempt.save(update_fields=["status", "next_retry_at", "resumes", "error", "api_calls", "updated_at"])
+        ATTEMPT_MACHINE.fire(
+            attempt,
+            "retry_later",
+            actor_label=WORKER,
+            message=message[:500],
+            also={
+                "next_retry_at": next_at,
+                "resumes": attempt.resumes + 1,
+                "error": reason[:2000],
+                "api_calls": attempt.api_calls + api_calls,
+            },
+        )
         data = {
             "reference": attempt.reference,
             "error": reason,
@@ -280,21 +301,31 @@ def _finish(
     summary = mapping.payload_summary(payload, kind)
     api_calls = sum(calls.values())
     with transaction.atomic():
-        attempt.status = A.PUBLISHED
-        attempt.next_retry_at = None
-        attempt.resumes = 0
-        attempt.published_version = version
-        attempt.published_at = timezone.now()
-        attempt.payload = payload
-        attempt.request_summary = summary
-        attempt.response = mapping.saved_summary(saved, kind)
-        attempt.scoro_line_ids = [ln.get("id") for ln in saved.get("lines") or []]
-        attempt.mismatches = mismatches
-        attempt.drift = []
-        attempt.error = ""
-        attempt.api_calls += api_calls
-        attempt.create_sent_at = None
-        attempt.save()
+        ATTEMPT_MACHINE.fire(
+            attempt,
+            "finish",
+            actor_label=WORKER,
+            data={"scoro_id": attempt.scoro_id, "version": version, "api_calls": api_calls},
+            also={
+                "next_retry_at": None,
+                "resumes": 0,
+                "published_version": version,
+                "published_at": timezone.now(),
+                "payload": payload,
+                "request_summary": summary,
+                "response": mapping.saved_summary(saved, kind),
+                "scoro_line_ids": [ln.get("id") for ln in saved.get("lines") or []],
+                "mismatches": mismatches,
+                "drift": [],
+                "error": "",
+                "api_calls": attempt.api_calls + api_calls,
+                "create_sent_at": None,
+                # Set in memory during the run (payload.py, attachments.py, sending.py): saved with the outcome.
+                "warnings": attempt.warnings,
+                "files": attempt.files,
+                "scoro_id": attempt.scoro_id,
+            },
+        )
         data = {
             "reference": attempt.reference,
             "scoro_id": attempt.scoro_id,
@@ -332,11 +363,13 @@ def _finish(
 def _fail(attempt: PublishAttempt, *, message: str, calls: Counter) -> None:
     api_calls = sum(calls.values())
     with transaction.atomic():
-        attempt.status = A.FAILED
-        attempt.error = message[:2000]
-        attempt.next_retry_at = None
-        attempt.api_calls += api_calls
-        attempt.save(update_fields=["status", "error", "next_retry_at", "api_calls", "updated_at"])
+        ATTEMPT_MACHINE.fire(
+            attempt,
+            "fail",
+            actor_label=WORKER,
+            message=message[:500],
+            also={"error": message[:2000], "next_retry_at": None, "api_calls": attempt.api_calls + api_calls},
+        )
         data = {
             "reference": attempt.reference,
             "error": message,
