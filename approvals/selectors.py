@@ -164,9 +164,9 @@ def approval_plan_for_document(*, document) -> ApprovalPlan | None:
                 if approvers
                 else _fallback_step(company=document.company, label=label)
             )
-    rule_approver = _rule_approver(document=document)
-    if rule_approver is not None and not any(s.approvers == [rule_approver] for s in steps):
-        steps.append(StepPlan(label="Named by a coding rule", rule=StepRule.ANY, approvers=[rule_approver]))
+    named = _named_approver(document=document)
+    if named is not None and not any(s.approvers == [named] for s in steps):
+        steps.append(StepPlan(label="Named by a coding rule", rule=StepRule.ANY, approvers=[named]))
     if not steps:
         return None
     return ApprovalPlan(
@@ -178,16 +178,11 @@ def approval_plan_for_document(*, document) -> ApprovalPlan | None:
     )
 
 
-def _rule_approver(*, document):
-    """The rules engine may name an approver: document.coding_sources["approver"] = user id."""
-    value = (document.coding_sources or {}).get("approver")
-    if isinstance(value, dict):
-        value = value.get("user") or value.get("value") or value.get("id")
-    try:
-        user_id = int(value)
-    except (TypeError, ValueError):
+def _named_approver(*, document):
+    """The person a coding rule named (Document.named_approver), while still a member of the company."""
+    if document.named_approver_id is None:
         return None
-    return _members(document.company).filter(pk=user_id).first()
+    return _members(document.company).filter(pk=document.named_approver_id).first()
 
 
 def approval_plan_for_expense_report(*, report) -> ApprovalPlan | None:

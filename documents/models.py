@@ -93,6 +93,16 @@ class Document(CompanyOwned):
     coding_sources = models.JSONField(
         default=dict, blank=True, help_text="Which rule or suggestion set each coding field"
     )
+    # Set by a coding rule (rules.services.rules_apply, its source in coding_sources["named_approver"]);
+    # approvals adds a step for this person when the document enters approval.
+    named_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Also asked to approve this document (named by a coding rule)",
+    )
     expense_report = models.ForeignKey(
         "documents.ExpenseReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
     )

@@ -341,7 +341,7 @@ def _free(document: Document, name: str, taken: set[str]) -> bool:
     if name == "dimensions":
         return not document.dimensions.exists() or _set_by_rule(document, name)
     if name == "approver":
-        return "approver" not in (document.coding_sources or {}) or _set_by_rule(document, "approver_set_by")
+        return document.named_approver_id is None or _set_by_rule(document, "named_approver")
     return getattr(document, f"{name}_id") is None or _replaceable(document, name)
 
 
@@ -367,7 +367,7 @@ def rule_plan(rule: Rule, document: Document, *, taken: set[str] | None = None) 
     if (
         rule.approver_id
         and _free(document, "approver", taken)
-        and (document.coding_sources or {}).get("approver") != rule.approver_id
+        and document.named_approver_id != rule.approver_id
     ):
         plan.changes["approver"] = (None, rule.approver)
     if rule.auto_record and "auto_record" not in taken and document.status == DocumentStatus.TO_REVIEW:
@@ -438,11 +438,9 @@ def rules_apply(*, document: Document, actor=None) -> list[Rule]:
             if data:
                 document = document_update(document=document, data=data, actor=None, source=source)
             if "approver" in plan.changes:
-                sources = dict(document.coding_sources or {})
-                sources["approver"] = rule.approver_id
-                sources["approver_set_by"] = source
-                document.coding_sources = sources
-                document.save(update_fields=["coding_sources", "updated_at"])
+                document.named_approver = rule.approver
+                document.coding_sources = {**(document.coding_sources or {}), "named_approver": source}
+                document.save(update_fields=["named_approver", "coding_sources", "updated_at"])
             audit_record(
                 target=document,
                 verb="rule_applied",

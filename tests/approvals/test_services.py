@@ -147,7 +147,7 @@ def test_project_without_manager_falls_back_to_admins(
 
 def test_rule_named_approver_is_an_extra_step(make_document, make_workflow, approver, member, accountant):
     named = member("named")
-    document = make_document(total="10.00", coding_sources={"approver": named.pk})
+    document = make_document(total="10.00", named_approver=named)
     assert _start(document, accountant) is True  # no workflow matches 10.00, but the rule names someone
     assert [a["id"] for a in selectors.approval_summary_for(document=document)[0]["approvers"]] == [named.pk]
 

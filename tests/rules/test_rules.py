@@ -4,6 +4,8 @@ from unittest import mock
 
 import pytest
 
+from approvals.selectors import approval_plan_for_document
+from approvals.services import approval_start_if_required
 from audit.models import AuditEvent
 from core.errors import ValidationFailed
 from rules.models import Rule
@@ -71,7 +73,12 @@ def test_supplier_condition_and_every_action(company, accountant, approver, book
     )
     assert list(document.dimensions.all()) == [books["dimension"]]
     assert document.lines.get().product == books["product"]
-    assert document.coding_sources["approver"] == approver.pk
+    assert document.named_approver == approver
+    assert document.coding_sources["named_approver"] == {
+        "kind": "rule",
+        "id": rule.pk,
+        "label": "Cloud hosting",
+    }
     assert document.coding_sources["project"] == {"kind": "rule", "id": rule.pk, "label": "Cloud hosting"}
     event = AuditEvent.objects.get(verb="rule_applied")
     assert event.actor_label == "rule: Cloud hosting" and "project → Website" in event.message
@@ -248,3 +255,25 @@ def test_a_rule_whose_target_is_inactive_is_paused_shown_and_previewable(client,
     assert preview.status_code == 200 and "A rule needs at least one action" not in preview.content.decode()
     overview = client.get("/dashboard/").content.decode()
     assert "1 rule paused:" in overview and ">Hosting</a>" in overview
+
+
+def test_a_rule_named_approver_is_asked_when_the_document_enters_approval(company, accountant, approver):
+    """The rule writes Document.named_approver; approvals reads that field (not a JSON key) and adds a
+    step for them, even with no workflow matching."""
+    company.approvals_enabled = True
+    company.save(update_fields=["approvals_enabled"])
+    rule = _rule(company, accountant, name="Hosting", keyword="hosting", approver=approver.pk)
+    document = make_document(company, status="to_review")
+    document.text = "Cloud hosting"
+    document.save()
+    assert rules_apply(document=document) == [rule]
+    document.refresh_from_db()
+    assert document.named_approver == approver
+    assert rules_apply(document=document) == []  # already named: nothing to change
+    plan = approval_plan_for_document(document=document)
+    assert [(s.label, s.approvers) for s in plan.steps] == [("Named by a coding rule", [approver])]
+    assert approval_start_if_required(document=document, actor=accountant) is True
+    document.refresh_from_db()
+    assert document.status == "in_approval"
+    step = document.approval_requests.get().steps.get()
+    assert list(step.approvers.all()) == [approver] and step.status == "pending"
