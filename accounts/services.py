@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Company, Invitation, Membership, Role
+from accounts.models import Company, Invitation, Membership, Role, _inbound_token
 from audit.services import audit_record
 from core.errors import ValidationFailed
 from core.hooks import Happened, announce
@@ -139,8 +139,6 @@ def _ensure_other_admin(membership: Membership) -> None:
 
 
 def company_rotate_inbound_address(*, company: Company) -> Company:
-    from accounts.models import _inbound_token
-
     company.inbound_token = _inbound_token()
     company.save(update_fields=["inbound_token"])
     return company

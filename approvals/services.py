@@ -15,7 +15,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import Company, Role
-from approvals import selectors
+from approvals import selectors, tasks
 from approvals.choices import EXPENSE_REPORT, Decision, RequestStatus, StepRule, StepStatus
 from approvals.models import (
     ApprovalDecision,
@@ -517,8 +517,6 @@ def _on_commit_notify(task_name: str, *args) -> None:
     """Queue an e-mail task after commit; with the broker down the reminder sweep sends it later."""
 
     def enqueue() -> None:
-        from approvals import tasks
-
         try:
             getattr(tasks, task_name).delay(*args)
         except (KombuOperationalError, OSError):  # a broker outage must not fail the decision

@@ -12,6 +12,7 @@ from core.demo import register
 from documents.choices import DocumentSource, DocumentType
 from documents.intake import text_to_pdf
 from documents.models import Document
+from documents.services import document_upload
 
 PAPER_BILL = """Paber ja Pliiats OU
 Reg. no 10293847   VAT EE101928374
@@ -101,8 +102,6 @@ SAMPLES = [
 @register("sample documents")
 def demo_documents(company: Company) -> None:
     """Idempotent: a sample already in the company (same bytes) is not added again."""
-    from documents.services import document_upload
-
     for filename, data, doc_type in SAMPLES:
         if Document.objects.for_company(company).filter(sha256=hashlib.sha256(data).hexdigest()).exists():
             continue

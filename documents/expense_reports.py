@@ -23,10 +23,12 @@ from core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from core.hooks import Happened, announce
 from core.parsing import clean_date
 from core.validation import InputError, parse_id
-from documents.choices import DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
+from documents.choices import DocumentSource, DocumentStatus, DocumentType, ExpenseReportStatus, PaidBy
+from documents.coding import check_version, document_update
 from documents.expense_report_checks import expense_report_totals, receipts_waiting, waiting_message
 from documents.models import Document, ExpenseReport
 from documents.selectors import expense_report_queryset_for
+from documents.services import document_upload
 from documents.state import report_transition
 
 EDITABLE = (ExpenseReportStatus.DRAFT, ExpenseReportStatus.REJECTED)
@@ -155,8 +157,6 @@ def expense_report_update(
 ) -> ExpenseReport:
     """Change the header, the receipts (`documents`: the full list) and receipts' own projects
     (`lines`). With `expected_version`, a report someone else changed since is refused (409)."""
-    from documents.coding import check_version
-
     report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
     _require_may_change(report, membership)
     check_version(report, expected_version)
@@ -280,9 +280,6 @@ def expense_report_upload(
     *, report: ExpenseReport, data: bytes, filename: str, membership: Membership, actor
 ) -> list[Document]:
     """A new receipt uploaded straight into the report (intake checks and extraction as any upload)."""
-    from documents.choices import DocumentSource
-    from documents.services import document_upload
-
     _require_may_change(report, membership)
     if report.status not in EDITABLE:
         raise InvalidTransition(
@@ -304,8 +301,6 @@ def expense_report_set_line_project(
     *, report: ExpenseReport, document: Document, project: Any, membership: Membership, actor
 ) -> Document:
     """In review a receipt may get its own project (empty: the report's)."""
-    from documents.coding import document_update
-
     if report.status not in REVIEWABLE:
         raise InvalidTransition(f"A {report.get_status_display().lower()} report cannot be changed.")
     if not role_can(membership.role, "documents.code") and report.status not in EDITABLE:

@@ -186,7 +186,7 @@ def _create_one(
 
 def enqueue_background_work(document_ids: Iterable[int]) -> None:
     """Queue previews and extraction; tolerate a broker that is down (the sweep retries later)."""
-    from documents.tasks import generate_previews
+    from documents.tasks import generate_previews  # tasks call these services: imported when first used
 
     for document_id in document_ids:
         delay_tolerantly(generate_previews, document_id)
@@ -199,7 +199,7 @@ def document_requeue_stuck(*, document: Document) -> bool:
     At most once per few sweep intervals, so a long queue behind a slow worker is not flooded with
     copies (the tasks are idempotent either way). Raises when the broker is still down.
     """
-    from documents.tasks import generate_previews
+    from documents.tasks import generate_previews  # tasks call these services: imported when first used
 
     key = f"documents:requeued:{document.pk}"
     if not cache.add(key, 1, timeout=settings.ENVOICE_STUCK_AFTER_SECONDS * 5):

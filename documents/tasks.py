@@ -15,6 +15,8 @@ from audit.services import audit_record
 from core.storage import STORAGE_ERRORS
 from documents.choices import DocumentStatus
 from documents.models import Document, DocumentPage
+from documents.previews import render_pages
+from documents.services import document_requeue_stuck
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +26,6 @@ log = logging.getLogger(__name__)
 )
 def generate_previews(document_id: int) -> int:
     """Render page previews for a document; idempotent (replaces any earlier previews)."""
-    from documents.previews import render_pages
-
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return 0
@@ -62,8 +62,6 @@ def generate_previews(document_id: int) -> int:
 @shared_task
 def sweep_stuck_documents() -> int:
     """Queue extraction again for documents left in received (broker was down) or extracting (worker died)."""
-    from documents.services import document_requeue_stuck
-
     now = timezone.now()
     received_before = now - timedelta(seconds=settings.ENVOICE_STUCK_AFTER_SECONDS)
     # A running extraction may take the whole task time limit; only then is it stuck.

@@ -27,6 +27,7 @@ from documents.choices import DocumentStatus as S
 from documents.choices import DocumentType
 from documents.coding import BULK_ACTIONS, documents_bulk, recording_required_for
 from documents.duplicates.selectors import duplicate_suspected, has_open_duplicate
+from documents.expense_reports import expense_report_list
 from documents.forms import DocumentFilterForm
 from documents.pagination import DocumentPaginator
 from documents.problems import LIST_PREFETCH, document_problems, problem_summary
@@ -262,8 +263,6 @@ class DocumentListView(CompanyRequiredMixin, View):
             ],
         }
         if spec.get("tabs") == "expenses":
-            from documents.expense_reports import expense_report_list
-
             context["reports"] = expense_report_list(membership=request.membership)[:10]
         return render(request, self.template_name, context, status=200 if filter_form.is_valid() else 400)
 

@@ -34,7 +34,7 @@ app.conf.beat_schedule = {
 
 @signals.worker_ready.connect
 def _start_worker_heartbeat(**_kwargs) -> None:
-    from envoice.health import start_heartbeat_thread
+    from envoice.health import start_heartbeat_thread  # health imports this module's app (a cycle)
 
     start_heartbeat_thread()
 

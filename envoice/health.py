@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from envoice.celery import app
+
 HEARTBEAT_KEY = "envoice:worker-heartbeat"
 
 
@@ -43,8 +45,6 @@ def check_database() -> bool:
 
 
 def check_broker() -> bool:
-    from envoice.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

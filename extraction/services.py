@@ -32,9 +32,11 @@ from documents.choices import DocumentStatus, DocumentType
 from documents.duplicates.services import duplicates_check, image_hash_for
 from documents.models import Document, DocumentLine
 from documents.state import transition
+from extraction import engine
 from extraction.engine import ExtractionError
 from extraction.engine.learning import LEARNABLE as PAGE_LEARNABLE
 from extraction.engine.learning import hints_from_correction
+from extraction.engine.matching import SupplierCandidate, match_supplier
 from extraction.engine.pipeline import page_model
 from extraction.engine.receipt import prints_shop_name
 from extraction.models import ExtractionRun, SupplierHints
@@ -88,13 +90,11 @@ def _languages(company) -> tuple[str, ...]:
 
 
 def _extract_with_hints(document: Document, data: bytes) -> dict[str, Any]:
-    from extraction.engine import ExtractionError, extract
-
     limit = float(settings.ENVOICE_EXTRACTION_TIME_LIMIT)
     started = time.monotonic()
     kwargs = {"filename": document.filename, "languages": _languages(document.company)}
     try:
-        result = extract(data, time_limit=limit, **kwargs)
+        result = engine.extract(data, time_limit=limit, **kwargs)
     except ExtractionError as exc:
         return {"error": exc.reason}
     except Exception as exc:  # an engine bug must not keep the document from review
@@ -110,7 +110,7 @@ def _extract_with_hints(document: Document, data: bytes) -> dict[str, Any]:
         remaining = limit - (time.monotonic() - started)
         if remaining > 1:
             try:
-                result = extract(data, time_limit=remaining, hints=hints.hints, **kwargs)
+                result = engine.extract(data, time_limit=remaining, hints=hints.hints, **kwargs)
                 explanation = hints.explanation()
                 match = _match_supplier(document.company, result.fields) or match
             except Exception as exc:  # the first reading stands
@@ -124,8 +124,6 @@ def _extract_with_hints(document: Document, data: bytes) -> dict[str, Any]:
 
 
 def _match_supplier(company, fields: dict):
-    from extraction.engine.matching import SupplierCandidate, match_supplier
-
     candidates = [
         SupplierCandidate(id=c.pk, name=str(c), reg_no=c.reg_no, vat_no=c.vat_no, iban=c.iban)
         for c in Contact.objects.for_company(company).filter(is_active=True, is_supplier=True)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from documents.choices import DocumentStatus as S
+from publishing import services
 from publishing.models import PublishAttempt
 from scoro_sync.models import ScoroConnection
 
@@ -120,8 +121,6 @@ def publishing_attention_for(*, company) -> QuerySet[PublishAttempt]:
 def payload_preview_for(*, document) -> dict[str, Any]:
     """Exactly what would be sent to Scoro for `document` now (no call is made; a new supplier shows as
     company_id null — it is created in Scoro first). Raises ApplicationError naming what is missing."""
-    from publishing import services
-
     attempt = publish_attempt_for(document=document) or PublishAttempt(
         company_id=document.company_id,
         document=document,

@@ -12,7 +12,11 @@ from core.demo import register
 from core.errors import ApplicationError
 from scoro_sync.errors import ScoroError
 from scoro_sync.models import SyncRun
+from scoro_sync.selectors import connection_for
+from scoro_sync.services import connection_activate, connection_finish
 from scoro_sync.state import SYNC_RUN_MACHINE
+from scoro_sync.sync import SyncRunner
+from scoro_sync.tasks import _lock, sync_lock_key
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +28,6 @@ PREFERRED_OWNER = 1  # the sandbox's administrator user
 
 @register("Scoro: connect to the sandbox and sync")
 def connect_demo_company(company: Company) -> None:
-    from scoro_sync.selectors import connection_for
-    from scoro_sync.services import connection_activate, connection_finish
-    from scoro_sync.sync import SyncRunner
-    from scoro_sync.tasks import _lock, sync_lock_key
-
     url = settings.SCORO_SANDBOX_URL
     if not url:
         log.info("demo: SCORO_SANDBOX_URL is empty; Demo OÜ is not connected to Scoro")

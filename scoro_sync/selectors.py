@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Sum
 
 from accounts.models import Company
-from scoro_sync.models import ScoroConnection
+from scoro_sync.models import ApiCallCount, ScoroConnection, SyncRun
+
+
+def scoro_today() -> date:
+    """Scoro's daily quota resets at midnight UTC, so our per-day counts use the UTC date too."""
+    return datetime.now(UTC).date()
 
 
 def connection_for(*, company: Company) -> ScoroConnection | None:
@@ -18,11 +25,6 @@ def scoro_health() -> str:
 
 def api_calls_used(*, company: Company) -> dict[str, int]:
     """Scoro API calls today (UTC, Scoro's quota day) and in the last 30 days."""
-    from django.db.models import Sum
-
-    from scoro_sync.models import ApiCallCount
-    from scoro_sync.services import scoro_today
-
     today = scoro_today()
     rows = ApiCallCount.objects.for_company(company)
     return {
@@ -32,12 +34,8 @@ def api_calls_used(*, company: Company) -> dict[str, int]:
 
 
 def sync_runs_recent(*, company: Company, limit: int = 10):
-    from scoro_sync.models import SyncRun
-
     return SyncRun.objects.for_company(company).order_by("-started_at")[:limit]
 
 
 def sync_run_latest(*, company: Company):
-    from scoro_sync.models import SyncRun
-
     return SyncRun.objects.for_company(company).order_by("-started_at").first()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,17 +46,12 @@ from scoro_sync.errors import (
     ScoroUnavailable,
 )
 from scoro_sync.models import ApiCallCount, ScoroConnection, SyncRun
-from scoro_sync.selectors import connection_for
+from scoro_sync.selectors import connection_for, scoro_today
 from scoro_sync.state import SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
 
 CallObserver = Callable[[str, str], None]
-
-
-def scoro_today() -> date:
-    """Scoro's daily quota resets at midnight UTC, so our per-day counts use the UTC date too."""
-    return datetime.now(UTC).date()
 
 
 def api_call_count(*, company: Company, budget: int) -> None:
@@ -275,7 +270,7 @@ def connection_activate(
         logger.info("Scoro credentials for company %s refused: %s", company.pk, exc)
         raise _credential_error(exc, base_url=base_url, company_account_id=company_account_id) from None
 
-    from scoro_sync.sync import SYNC_TYPES, rows_apply
+    from scoro_sync.sync import SYNC_TYPES, rows_apply  # sync imports these services
 
     with transaction.atomic():
         connection = _connection_for_update(company)
@@ -419,7 +414,7 @@ def sync_start(
 ) -> SyncRun:
     """Record a SyncRun and run it in the background (after commit). A run already under way for the
     company is returned instead of starting a second one."""
-    from scoro_sync.sync import normalise_types
+    from scoro_sync.sync import normalise_types  # sync imports these services
 
     connection = connection_for(company=company)
     if connection is None or not connection.is_connected:
@@ -451,7 +446,7 @@ def sync_start(
 
 def _enqueue_sync(company_id: int, types: list[str], trigger: str, run_id: int, full: bool) -> None:
     try:
-        from scoro_sync.tasks import sync_company
+        from scoro_sync.tasks import sync_company  # the tasks module imports these services
 
         sync_company.delay(company_id, types=types, trigger=trigger, run_id=run_id, full=full)
     except Retry:

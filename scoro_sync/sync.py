@@ -37,9 +37,10 @@ from bookkeeping.services import dimension_groups_ensure
 from core import metrics
 from core.parsing import decimal_or_none
 from scoro_sync.client import ScoroClient
-from scoro_sync.contacts import contacts_apply_remote
+from scoro_sync.contacts import contact_push, contacts_apply_remote
 from scoro_sync.errors import ScoroError
 from scoro_sync.models import ScoroConnection, SyncRun
+from scoro_sync.services import scoro_client_for
 from scoro_sync.state import SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
@@ -295,8 +296,6 @@ class SyncRunner:
         SyncRun.objects.filter(pk=self.run.pk).update(progress=self.run.progress, api_calls=self.calls)
 
     def _client(self, connection: ScoroConnection) -> ScoroClient:
-        from scoro_sync.services import scoro_client_for
-
         factory = self._client_factory or scoro_client_for
         return factory(company=self.company, connection=connection, observer=self._observe)
 
@@ -389,8 +388,6 @@ class SyncRunner:
 
     def _push_pending_contacts(self, client: ScoroClient) -> None:
         """Contacts changed here whose push never ran (e.g. the queue was down) go out with the sync."""
-        from scoro_sync.contacts import contact_push
-
         pending = Contact.objects.for_company(self.company).filter(push_state=Contact.PushState.PENDING)
         for contact in pending.order_by("pk")[:200]:
             self._progress(f"Sending contact {contact} to Scoro…")

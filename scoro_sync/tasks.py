@@ -22,6 +22,7 @@ from core import metrics
 from core.errors import ApplicationError
 from scoro_sync.errors import ScoroBudgetExceeded, ScoroError, ScoroRateLimited, ScoroUnavailable
 from scoro_sync.models import ScoroConnection, SyncRun
+from scoro_sync.services import scoro_client_for, sync_start
 from scoro_sync.state import SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def sync_company(
     full: bool = False,
 ) -> str:
     """Pull Scoro background data for one company (all types, or `types`)."""
-    from scoro_sync.sync import SyncCancelled, SyncRunner
+    from scoro_sync.sync import SyncCancelled, SyncRunner  # sync (through contacts) imports this module
 
     connection = ScoroConnection.objects.filter(company_id=company_id).select_related("company").first()
     if connection is None or not connection.is_connected:
@@ -142,8 +143,6 @@ def sync_company(
 def sync_due_companies() -> int:
     """Beat, every 30 minutes: start the daily sync of connected companies with Auto Sync on whose last
     successful sync is at least 24 hours old (and that have no run started in the last hour)."""
-    from scoro_sync.services import sync_start
-
     now = timezone.now()
     due = ScoroConnection.objects.filter(state=ScoroConnection.State.CONNECTED, auto_sync=True).filter(
         Q(last_sync_at__isnull=True) | Q(last_sync_at__lte=now - SYNC_EVERY)
@@ -166,8 +165,7 @@ def sync_due_companies() -> int:
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def push_contact(self, contact_id: int) -> str:
     """Send a contact created or changed here to Scoro (create after matching, or update)."""
-    from scoro_sync.contacts import contact_push
-    from scoro_sync.services import scoro_client_for
+    from scoro_sync.contacts import contact_push  # contacts enqueue this task: it imports this module
 
     contact = Contact.objects.filter(pk=contact_id).select_related("company").first()
     if contact is None or contact.push_state not in (Contact.PushState.PENDING, Contact.PushState.FAILED):

@@ -1,5 +1,6 @@
 from rest_framework.permissions import BasePermission
 
+from accounts.middleware import SESSION_COMPANY_KEY
 from accounts.roles import denial_message, role_can
 from accounts.selectors import membership_get
 
@@ -11,8 +12,6 @@ def resolve_company(request) -> None:
     header = request.headers.get("X-Company")
     session_choice = None
     if header is None and hasattr(request, "session"):
-        from accounts.middleware import SESSION_COMPANY_KEY
-
         session_choice = request.session.get(SESSION_COMPANY_KEY)
     membership = membership_get(
         user=request.user, company_id=header if header is not None else session_choice

@@ -1,6 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials, get_lockout_message
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -56,6 +57,4 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         return members_of(company=self.request.company)
 
     def get_object(self):
-        from django.shortcuts import get_object_or_404
-
         return get_object_or_404(self.get_queryset(), user_id=self.kwargs["pk"])

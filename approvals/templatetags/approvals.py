@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 
 from approvals import selectors
 from approvals.choices import StepStatus
-from approvals.forms import ForwardForm
+from approvals.forms import TYPE_CHOICES, ForwardForm
 from audit.selectors import audit_trail_for
 from documents.choices import DocumentStatus, ExpenseReportStatus
 from documents.expense_report_checks import expense_report_totals, receipt_checks
@@ -88,8 +88,6 @@ def step_note(step) -> str:
 
 @register.filter
 def workflow_types(workflow) -> str:
-    from approvals.forms import TYPE_CHOICES
-
     labels = dict(TYPE_CHOICES)
     if not workflow.document_types:
         return "All documents"

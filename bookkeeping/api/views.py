@@ -2,6 +2,7 @@ from rest_framework import mixins, viewsets
 
 from accounts.api.mixins import CompanyScopedViewSetMixin
 from bookkeeping.api import serializers as s
+from bookkeeping.contacts import contact_save_local
 from bookkeeping.models import Contact, Dimension, FinanceAccount, Product, Project, TaxRate
 
 
@@ -52,8 +53,6 @@ class ContactViewSet(
     }
 
     def perform_create(self, serializer):
-        from bookkeeping.contacts import contact_save_local
-
         serializer.instance = contact_save_local(
             company=self.request.company,
             contact=None,
@@ -62,8 +61,6 @@ class ContactViewSet(
         )
 
     def perform_update(self, serializer):
-        from bookkeeping.contacts import contact_save_local
-
         serializer.instance = contact_save_local(
             company=self.request.company,
             contact=serializer.instance,

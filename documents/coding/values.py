@@ -17,7 +17,7 @@ from core.errors import InvalidTransition, StaleVersion, ValidationFailed
 from core.hooks import Happened, announce
 from core.parsing import clean_date
 from core.validation import AMOUNT, PERCENT, PRICE, QUANTITY, InputError, parse_decimal, parse_id
-from documents.choices import LOCKED_STATUSES
+from documents.choices import LOCKED_STATUSES, DocumentType
 from documents.choices import DocumentStatus as S
 from documents.duplicates.services import duplicates_check_on_commit
 from documents.models import Document, DocumentLine
@@ -275,8 +275,6 @@ def document_update(
         _line_update(document=document, data=line_data, changes=changes, source=source)
 
     if "type" in data and data["type"] != document.type:
-        from documents.choices import DocumentType
-
         if data["type"] not in DocumentType.values:
             raise ValidationFailed(f"Unknown document type: {data['type']}.", {"field": "type"})
         changes.coding["type"] = (document.type, data["type"])

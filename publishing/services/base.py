@@ -71,7 +71,7 @@ def connection_for(company) -> ScoroConnection | None:
 
 def enqueue(attempt_id: int, *, countdown: float | None = None) -> None:
     """Hand the attempt to the publishing queue. A broker that is down is logged; the sweep retries it."""
-    from publishing.tasks import publish_attempt
+    from publishing.tasks import publish_attempt  # the tasks module imports these services
 
     try:
         publish_attempt.apply_async((attempt_id,), countdown=countdown)
