@@ -9,7 +9,7 @@ tests/test_status_writes.py fails on any other status write outside the apps' `s
 
 The machines: documents/state.py (documents, expense reports), approvals/state.py (approval requests and
 their steps), publishing/state.py (publish attempts), scoro_sync/state.py (sync runs), inbound/state.py
-(inbound messages). tests/audit/test_state_machines.py walks every event from every state.
+(inbound messages), bookkeeping/state.py (suppliers' bank accounts). tests/audit/test_state_machines.py walks every event from every state.
 """
 
 from __future__ import annotations

@@ -24,23 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from audit.transitions import StateMachine
 from bookkeeping.contacts import contact_save_local
 from bookkeeping.models import Contact, ContactBankAccount
+from bookkeeping.state import BANK_ACCOUNT_MACHINE
 
 B = ContactBankAccount.Status
 KNOWN_STATES = (B.ON_FILE, B.CONFIRMED)
-
-BANK_ACCOUNT_MACHINE = StateMachine(
-    model=ContactBankAccount,
-    transitions={
-        "confirm_bank_account": (frozenset({B.PENDING, B.REJECTED}), B.CONFIRMED),
-        "reject_bank_account": (frozenset({B.PENDING}), B.REJECTED),
-    },
-    noun="bank account",
-    states=B,
-    touches=("updated_at",),
-)
 
 
 def normalize_iban(value: object) -> str:

@@ -28,6 +28,8 @@ UPDATES = {"update", "aupdate"}
 def machines() -> list[StateMachine]:
     found = []
     for path in sorted(ROOT.glob("*/state.py")):
+        if path.parent.name in SKIP:  # scoro_sandbox/state.py is the fake Scoro's store, not a machine
+            continue
         module = importlib.import_module(f"{path.parent.name}.state")
         found += [value for value in vars(module).values() if isinstance(value, StateMachine)]
     return found
@@ -119,6 +121,7 @@ def test_the_machines_are_found(rules):
         "PublishAttempt",
         "SyncRun",
         "InboundMessage",
+        "ContactBankAccount",
     } <= {model for model, _noun in names}
     assert "status" in rules.fields and {"received", "waiting", "running"} <= rules.initial
 

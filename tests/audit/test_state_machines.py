@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from approvals.models import ApprovalRequest, ApprovalRequestStep
 from approvals.state import REQUEST_MACHINE, STEP_MACHINE
 from audit.models import AuditEvent
+from bookkeeping.models import ContactBankAccount
+from bookkeeping.state import BANK_ACCOUNT_MACHINE
 from core.errors import InvalidTransition
 from documents.models import ExpenseReport
 from documents.state import DOCUMENT_MACHINE, REPORT_MACHINE
@@ -22,7 +24,7 @@ from publishing.models import PublishAttempt
 from publishing.state import ATTEMPT_MACHINE
 from scoro_sync.models import SyncRun
 from scoro_sync.state import SYNC_RUN_MACHINE
-from tests.factories import DocumentFactory, MembershipFactory
+from tests.factories import ContactFactory, DocumentFactory, MembershipFactory
 from tests.test_status_writes import machines
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,13 @@ def _inbound(company, status):
     )
 
 
+def _bank_account(company, status):
+    contact = ContactFactory(company=company)
+    return ContactBankAccount.objects.create(
+        company=company, contact=contact, iban=f"EE{next(_seq):018d}", status=status
+    )
+
+
 CASES = [
     pytest.param(DOCUMENT_MACHINE, _document, id="document"),
     pytest.param(REPORT_MACHINE, _report, id="expense report"),
@@ -79,6 +88,7 @@ CASES = [
     pytest.param(ATTEMPT_MACHINE, _attempt, id="publish attempt"),
     pytest.param(SYNC_RUN_MACHINE, _sync_run, id="sync run"),
     pytest.param(INBOUND_MACHINE, _inbound, id="inbound message"),
+    pytest.param(BANK_ACCOUNT_MACHINE, _bank_account, id="bank account"),
 ]
 
 
