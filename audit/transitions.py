@@ -8,7 +8,8 @@ open steps of an approval), one audit row each. `initial` names the states a row
 tests/test_status_writes.py fails on any other status write outside the apps' `state.py` modules.
 
 The machines: documents/state.py (documents, expense reports), approvals/state.py (approval requests and
-their steps), publishing/state.py (publish attempts), scoro_sync/state.py (sync runs), inbound/state.py
+their steps), publishing/state.py (publish attempts), scoro_sync/state.py (sync runs and the Scoro
+connection), inbound/state.py
 (inbound messages), bookkeeping/state.py (suppliers' bank accounts). tests/audit/test_state_machines.py walks every event from every state.
 """
 
@@ -37,9 +38,11 @@ class StateMachine:
     # Audit verbs are global: a machine whose events would read ambiguously in a mixed list prefixes them
     # ("publish_attempt.start"); the documents' events are the verbs themselves.
     verb_prefix: str = ""
+    # Events whose verb was recorded under another name before the machine existed (history keeps reading).
+    verbs: tuple[tuple[str, str], ...] = ()  # (event, verb) pairs
 
     def verb(self, event: str) -> str:
-        return f"{self.verb_prefix}{event}"
+        return dict(self.verbs).get(event, f"{self.verb_prefix}{event}")
 
     def can(self, obj: models.Model, event: str) -> bool:
         sources, _ = self.transitions[event]

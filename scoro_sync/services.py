@@ -47,7 +47,7 @@ from scoro_sync.errors import (
 )
 from scoro_sync.models import ApiCallCount, ScoroConnection, SyncRun
 from scoro_sync.selectors import connection_for, scoro_today
-from scoro_sync.state import SYNC_RUN_MACHINE
+from scoro_sync.state import CONNECTION_MACHINE, SYNC_RUN_MACHINE
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +230,10 @@ def _credential_error(exc: Exception, *, base_url: str, company_account_id: str)
     return ValidationFailed(f"Scoro answered with an error: {exc}")
 
 
+# What an activation stores besides the state (sync_marks: cleared when the site changes).
+ACTIVATION_FIELDS = ("base_url", "company_account_id", "api_key_encrypted", "api_key_last4", "sync_marks")
+
+
 def _connection_for_update(company: Company) -> ScoroConnection:
     ScoroConnection.objects.get_or_create(
         company=company, defaults={"daily_call_budget": settings.SCORO_DAILY_CALL_BUDGET}
@@ -281,19 +285,16 @@ def connection_activate(
             connection.sync_marks = {}  # another Scoro site: the first sync lists everything
             if connection.base_url:
                 scoro_ids_forget(connection=connection, actor=actor)
-        from_state = connection.state
         connection.base_url = base_url
         connection.company_account_id = company_account_id
         connection.set_api_key(api_key)
-        connection.state = ScoroConnection.State.ACTIVATED
-        connection.save()
+        CONNECTION_MACHINE.fire(
+            connection, "activate", actor=actor, message=f"Credentials checked for {base_url}",
+            data={"base_url": base_url, "company_account_id": company_account_id},
+            also={name: getattr(connection, name) for name in ACTIVATION_FIELDS},
+        )  # fmt: skip
         counts = {"created": 0, "updated": 0, "deactivated": 0}
         rows_apply(company=company, sync_type=SYNC_TYPES["users"], rows=users, full=True, counts=counts)
-        audit_record(
-            target=connection, verb="scoro.activated", actor=actor, from_state=from_state,
-            to_state=connection.state, message=f"Credentials checked for {base_url}",
-            data={"base_url": base_url, "company_account_id": company_account_id},
-        )  # fmt: skip
     return scoro_users_to_pick(company=company)
 
 
@@ -343,16 +344,12 @@ def connection_finish(*, company: Company, owner_user_id: int, actor) -> SyncRun
             raise ValidationFailed(
                 "Choose one of the active Scoro users.", {"owner_user_id": ["Not an active Scoro user."]}
             ) from None
-        connection.owner_scoro_user_id = owner.scoro_id
-        connection.owner_name = owner.full_name
-        connection.state = ScoroConnection.State.CONNECTED
-        connection.connected_at = timezone.now()
-        connection.save()
-        dimension_groups_ensure(company=company)
-        audit_record(
-            target=connection, verb="scoro.connected", actor=actor, from_state=ScoroConnection.State.ACTIVATED,
-            to_state=connection.state, message=f"Connected to {connection.site_url}; data owner {owner.full_name}",
+        CONNECTION_MACHINE.fire(
+            connection, "connect", actor=actor,
+            message=f"Connected to {connection.site_url}; data owner {owner.full_name}",
+            also={"owner_scoro_user_id": owner.scoro_id, "owner_name": owner.full_name, "connected_at": timezone.now()},
         )  # fmt: skip
+        dimension_groups_ensure(company=company)
         return sync_start(company=company, trigger="connect", full=True, actor=actor)
 
 
@@ -363,11 +360,6 @@ def connection_deactivate(*, company: Company, actor) -> ScoroConnection:
         connection = _connection_for_update(company)
         if connection.state in (ScoroConnection.State.NOT_CONNECTED, ScoroConnection.State.DEACTIVATED):
             raise InvalidTransition("Scoro is not connected.")
-        from_state = connection.state
-        connection.state = ScoroConnection.State.DEACTIVATED
-        connection.api_key_encrypted = ""
-        connection.api_key_last4 = ""
-        connection.save()
         stopped = SYNC_RUN_MACHINE.fire_many(
             SyncRun.objects.for_company(company),
             "fail",
@@ -375,9 +367,9 @@ def connection_deactivate(*, company: Company, actor) -> ScoroConnection:
             message="Stopped: connection deactivated",
             also={"finished_at": timezone.now(), "progress": "Stopped: connection deactivated"},
         )
-        audit_record(
-            target=connection, verb="scoro.deactivated", actor=actor, from_state=from_state,
-            to_state=connection.state, message="Scoro connection deactivated", data={"stopped_runs": stopped},
+        CONNECTION_MACHINE.fire(
+            connection, "deactivate", actor=actor, message="Scoro connection deactivated",
+            data={"stopped_runs": stopped}, also={"api_key_encrypted": "", "api_key_last4": ""},
         )  # fmt: skip
     return connection
 

@@ -122,8 +122,9 @@ def test_the_machines_are_found(rules):
         "SyncRun",
         "InboundMessage",
         "ContactBankAccount",
+        "ScoroConnection",
     } <= {model for model, _noun in names}
-    assert "status" in rules.fields and {"received", "waiting", "running"} <= rules.initial
+    assert {"status", "state"} <= rules.fields and {"received", "waiting", "running"} <= rules.initial
 
 
 def test_no_status_write_outside_the_state_machines(rules):

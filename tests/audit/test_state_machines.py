@@ -22,9 +22,9 @@ from inbound.models import InboundMessage
 from inbound.state import INBOUND_MACHINE
 from publishing.models import PublishAttempt
 from publishing.state import ATTEMPT_MACHINE
-from scoro_sync.models import SyncRun
-from scoro_sync.state import SYNC_RUN_MACHINE
-from tests.factories import ContactFactory, DocumentFactory, MembershipFactory
+from scoro_sync.models import ScoroConnection, SyncRun
+from scoro_sync.state import CONNECTION_MACHINE, SYNC_RUN_MACHINE
+from tests.factories import CompanyFactory, ContactFactory, DocumentFactory, MembershipFactory
 from tests.test_status_writes import machines
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,11 @@ def _bank_account(company, status):
     )
 
 
+def _connection(company, state):
+    # One connection per company (a constraint): each gets its own company.
+    return ScoroConnection.objects.create(company=CompanyFactory(), state=state)
+
+
 CASES = [
     pytest.param(DOCUMENT_MACHINE, _document, id="document"),
     pytest.param(REPORT_MACHINE, _report, id="expense report"),
@@ -89,6 +94,7 @@ CASES = [
     pytest.param(SYNC_RUN_MACHINE, _sync_run, id="sync run"),
     pytest.param(INBOUND_MACHINE, _inbound, id="inbound message"),
     pytest.param(BANK_ACCOUNT_MACHINE, _bank_account, id="bank account"),
+    pytest.param(CONNECTION_MACHINE, _connection, id="scoro connection"),
 ]
 
 
@@ -116,7 +122,7 @@ def test_every_event_from_every_state(machine, build, company, accountant):
                 assert getattr(obj, machine.field) == target, (event, state)
                 row = trail.get()
                 assert (row.from_state, row.to_state, row.actor) == (state, target, accountant)
-                assert row.company_id == company.pk and row.verb_label != row.verb
+                assert row.company_id == obj.company_id and row.verb_label != row.verb
                 moves += 1
             else:
                 with pytest.raises(InvalidTransition, match=f"Cannot {event.replace('_', ' ')}"):
