@@ -3,7 +3,7 @@
 Outside the apps' `state.py` modules no code assigns a machine's field (`x.status = …`, tuple targets,
 `setattr(x, "status", …)`), passes it to a queryset's `update()` / `bulk_update()`, or creates a row of a
 machine in a state other than the machine's initial ones (`create(status=…)`, `get_or_create(defaults=…)`,
-`Document(status=…)`). Migrations, tests, benchmarks, scripts and the Scoro sandbox (which simulates
+`Document(status=…)`). Migrations, tests, benchmarks and the Scoro sandbox (which simulates
 Scoro itself) are left out. `Response(status=400)`, `render(..., status=…)` and filters are not writes.
 """
 
@@ -20,7 +20,7 @@ from audit.choices import AuditVerb
 from audit.transitions import StateMachine
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = {".venv", "tests", "migrations", "benchmarks", "scoro_sandbox", "scripts", "node_modules", "static"}
+SKIP = {".venv", "tests", "migrations", "benchmarks", "scoro_sandbox", "node_modules", "static"}
 CREATES = {"create", "get_or_create", "update_or_create", "acreate", "aget_or_create", "aupdate_or_create"}
 UPDATES = {"update", "aupdate"}
 
