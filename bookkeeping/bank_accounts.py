@@ -74,8 +74,10 @@ def bank_account_check(*, contact: Contact | None, iban: object) -> BankCheck:
         return BankCheck("known", compact, known, row)
     if row is not None and row.status == B.REJECTED:
         return BankCheck("rejected", compact, known, row)
-    if not known:
+    if not known and row is None:
         return BankCheck("first", compact, known, row)
+    # Asked for before and still waiting (even if the account on file was removed since): it keeps
+    # waiting for its second admin rather than slipping on file as a "first" account.
     return BankCheck("new", compact, known, row)
 
 
@@ -106,17 +108,16 @@ def bank_account_note(
     check = bank_account_check(contact=contact, iban=iban)
     person = actor if getattr(actor, "is_authenticated", False) else None
     if check.state == "first":
-        account, _ = ContactBankAccount.objects.update_or_create(
+        # "first" means no history row for this IBAN yet (bank_account_check), so this only creates.
+        account = ContactBankAccount.objects.create(
             company_id=contact.company_id,
             contact=contact,
             iban=check.iban,
-            defaults={
-                "status": B.ON_FILE,
-                "note": "First bank account seen for the supplier (nothing on file to compare with)",
-                "first_document_id": document_id,
-                "first_document_label": document_label[:255],
-                "requested_by": person,
-            },
+            status=B.ON_FILE,
+            note="First bank account seen for the supplier (nothing on file to compare with)",
+            first_document_id=document_id,
+            first_document_label=document_label[:255],
+            requested_by=person,
         )
         contact_save_local(company=contact.company, contact=contact, data={"iban": check.iban}, actor=actor)
         audit_record(

@@ -77,6 +77,27 @@ def test_the_first_account_of_a_supplier_without_one_goes_on_file_without_waitin
     assert "first bank account seen for Brand New OÜ" in note.message
 
 
+def test_an_account_already_waiting_keeps_waiting_when_the_supplier_has_none_on_file(
+    company, books, admin_user
+):
+    supplier = ContactFactory(company=company, name="Cleared IBAN AS", iban="")
+    ContactBankAccount.objects.create(company=company, contact=supplier, iban=NEW, status=B.PENDING)
+    document = make_document(
+        company,
+        fields={"iban": NEW},
+        supplier=supplier,
+        project=books["project"],
+        finance_account=books["account"],
+    )
+    assert bank_account_check(contact=supplier, iban=NEW).state == "new"
+    document = document_record(document=document, actor=admin_user)
+
+    assert ContactBankAccount.objects.get(contact=supplier, iban=NEW).status == B.PENDING
+    supplier.refresh_from_db()
+    assert supplier.iban == ""
+    assert missing_for_publishing(document) != []
+
+
 def test_a_new_account_blocks_publishing_with_the_reason_and_waits_in_the_history(
     recorded, supplier, admin_user, connected
 ):
