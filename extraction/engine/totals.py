@@ -216,7 +216,7 @@ def choose(doc: Doc, line_sum: Decimal | None = None, learned: dict | None = Non
             best = (score, ga, na, ta, agree)
     _score, ga, na, ta, agree = best
     out = Totals(total=ga, subtotal=na, tax_total=ta, agree=agree, tax_seen=bool(classes["tax"]))
-    out.tax_lines = _tax_lines(tax_rows, ta.value if ta else None, na.value if na else None, doc)
+    out.tax_lines = _tax_lines(tax_rows, rated, ta.value if ta else None, na.value if na else None, doc)
     return out
 
 
@@ -298,8 +298,13 @@ def rate_rows(doc: Doc) -> list[tuple[Decimal, Decimal, int]]:
 
 
 def _tax_lines(
-    rows: list[tuple[Decimal, Decimal, Decimal, int]], tax: Decimal | None, net: Decimal | None, doc: Doc
+    rows: list[tuple[Decimal, Decimal, Decimal, int]],
+    by_rate_only: list[tuple[Decimal, Decimal, int]],
+    tax: Decimal | None,
+    net: Decimal | None,
+    doc: Doc,
 ) -> list[dict] | None:
+    """The VAT breakdown: full rows (rate, base, amount) first, else rate rows (choose's `rated`)."""
     if rows:
         # Keep one row per rate when the rows add up to the VAT total that way.
         by_rate: dict[Decimal, tuple[Decimal, Decimal, Decimal, int]] = {}
@@ -313,7 +318,6 @@ def _tax_lines(
         ):
             chosen = rows
         return [{"rate": number_str(r), "base": money(b), "amount": money(a)} for r, b, a, _ in chosen]
-    by_rate_only = rate_rows(doc)
     if by_rate_only and tax is not None and abs(sum((r[1] for r in by_rate_only), Decimal(0)) - tax) <= TOL:
         # Rates without bases: the base is known only when there is one rate (the net).
         single = len(by_rate_only) == 1 and net is not None
