@@ -32,13 +32,12 @@ from .classic import classic_fields
 from .layout import Doc
 from .learning import near
 from .parsing import detect_currency, find_dates, money, parse_amount
-from .parties import blocks, parties, recipient_block
+from .parties import blocks, is_party_heading, parties, recipient_block
 from .result import empty_fields
 from .tables import table_items
 from .totals import choose
 
 HINT_WEIGHT = 16.0
-HEADINGS = lx.SELLER_HEADING + lx.BUYER_HEADING + lx.SHIP_TO_HEADING
 LEARNED_TOTAL_KEYS = tuple(f"{f}_{k}" for f in ("total", "subtotal", "tax_total") for k in ("label", "where"))
 EURO_COUNTRIES = {
     "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "EL", "HR", "IE", "IT", "LT", "LU", "LV", "MT",
@@ -238,9 +237,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     for k, v in fallback.items():
         # The pattern rules know neither the buyer's block nor the party headings: the seller is
         # never the buyer, a heading is no name, and the buyer's identifiers are not the seller's.
-        if k == "supplier_name" and (
-            (buyer and _compact(str(v)) == buyer) or any(p.fullmatch(str(v).strip(" :")) for p, _ in HEADINGS)
-        ):
+        if k == "supplier_name" and ((buyer and _compact(str(v)) == buyer) or is_party_heading(str(v))):
             continue
         if k in ("supplier_vat_no", "supplier_reg_no", "iban") and v and _compact(str(v)) in buyer_text:
             continue

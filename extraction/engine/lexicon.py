@@ -203,6 +203,9 @@ SHIP_TO_HEADING = compile_labels(
     ]
 )
 
+# Every party heading: a line that is one of these opens a block and is never a name itself.
+PARTY_HEADINGS = SELLER_HEADING + BUYER_HEADING + SHIP_TO_HEADING
+
 NAME_LABEL = compile_labels([(r"name|firma|nom|naam|nimi|namn|nombre|nome|nazwa|raison\s*sociale", 10)])
 
 # Amount labels by the total they name. The grand total (VAT included) is what "total" means in

@@ -36,7 +36,6 @@ def blocks(doc: Doc) -> list[Block]:
     """Party blocks: the cells under a seller or buyer heading, in its column."""
     out: list[Block] = []
     boiler = doc.boilerplate()
-    headings = lx.SELLER_HEADING + lx.BUYER_HEADING + lx.SHIP_TO_HEADING
     for i in range(len(doc.lines)):
         if i in boiler:
             continue
@@ -60,14 +59,18 @@ def blocks(doc: Doc) -> list[Block]:
                     # "Seller: Acme Ltd" in one cell.
                     block_lines.append((i, c.end - len(tail.lstrip(" :/")), c.end))
                 right = cells[k + 1] if k + 1 < len(cells) else None
-                if right is not None and not rest and not any(p.match(right.text) for p, _ in headings):
+                if (
+                    right is not None
+                    and not rest
+                    and not any(p.match(right.text) for p, _ in lx.PARTY_HEADINGS)
+                ):
                     block_lines.append((i, right.start, right.end))
                 x1 = right.x0 - 4 if right is not None else c.x1 + 250
                 x0 = c.x0
                 for b in doc.below(i, x0, x1, max_lines=8, max_gap=2.5):
                     if b.x0 < x0 - 8 and b.x1 > x1 + 40:
                         continue
-                    if any(p.match(b.text) for p, _ in headings):
+                    if any(p.match(b.text) for p, _ in lx.PARTY_HEADINGS):
                         break
                     block_lines.append((b.line, b.start, b.end))
                 out.append(Block(kind, i, block_lines))
@@ -91,11 +94,13 @@ def clean_name(s: str) -> str:
 SALUTATION = re.compile(r"(?i)^(?:herr|herrn|frau|mr|mrs|ms|m\.|mme|dhr|mevr|sr|sra)\.?$")
 
 
-HEADINGS = lx.SELLER_HEADING + lx.BUYER_HEADING + lx.SHIP_TO_HEADING
+def is_party_heading(s: str) -> bool:
+    """The whole text is a party heading ("Bill to", "Factuuradres"), nothing more."""
+    return any(p.fullmatch(s.strip(" :")) for p, _ in lx.PARTY_HEADINGS)
 
 
 def looks_like_name(s: str) -> bool:
-    if SALUTATION.match(s) or any(p.fullmatch(s.strip(" :")) for p, _ in HEADINGS):
+    if SALUTATION.match(s) or is_party_heading(s):
         return False  # "Mr", or a party heading ("Bill to", "Factuuradres") on its own
     if len(s) < 3 or not re.search(r"[A-Za-zÀ-ž]{2}", s) or NOT_A_NAME.search(s):
         return False
