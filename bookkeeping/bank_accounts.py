@@ -106,18 +106,17 @@ def bank_account_note(
     pending (with an audit row on the contact's account). Returns the check as it was."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     check = bank_account_check(contact=contact, iban=iban)
-    person = actor if getattr(actor, "is_authenticated", False) else None
     if check.state == "first":
-        # "first" means no history row for this IBAN yet (bank_account_check), so this only creates.
-        account = ContactBankAccount.objects.create(
+        # "first" means no history row for this IBAN yet (bank_account_check), so this creates it.
+        account, _ = ContactBankAccount.objects.get_or_create(
             company_id=contact.company_id,
             contact=contact,
             iban=check.iban,
-            status=B.ON_FILE,
-            note="First bank account seen for the supplier (nothing on file to compare with)",
-            first_document_id=document_id,
-            first_document_label=document_label[:255],
-            requested_by=person,
+            defaults={
+                "status": B.ON_FILE,
+                "note": "First bank account seen for the supplier (nothing on file to compare with)",
+                **_asked_on(document_id, document_label, actor),
+            },
         )
         contact_save_local(company=contact.company, contact=contact, data={"iban": check.iban}, actor=actor)
         audit_record(
@@ -130,15 +129,8 @@ def bank_account_note(
         )
     elif check.state == "new" and check.account is None:
         _on_file_row(contact)
-        account = ContactBankAccount.objects.create(
-            company_id=contact.company_id,
-            contact=contact,
-            iban=check.iban,
-            status=B.PENDING,
-            note="Asked for on an invoice",
-            first_document_id=document_id,
-            first_document_label=document_label[:255],
-            requested_by=person,
+        account = _pending_row(
+            contact, check.iban, document_id=document_id, document_label=document_label, actor=actor
         )
         audit_record(
             target=account,
@@ -151,6 +143,15 @@ def bank_account_note(
     return check
 
 
+def _asked_on(document_id: int, document_label: str, actor) -> dict:
+    """The invoice that brought an account into the history, and who recorded it."""
+    return {
+        "first_document_id": document_id,
+        "first_document_label": document_label[:255],
+        "requested_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+
+
 def _pending_row(contact: Contact, iban: str, *, document_id: int, document_label: str, actor):
     account, _ = ContactBankAccount.objects.get_or_create(
         company_id=contact.company_id,
@@ -159,9 +160,7 @@ def _pending_row(contact: Contact, iban: str, *, document_id: int, document_labe
         defaults={
             "status": B.PENDING,
             "note": "Asked for on an invoice",
-            "first_document_id": document_id,
-            "first_document_label": document_label[:255],
-            "requested_by": actor if getattr(actor, "is_authenticated", False) else None,
+            **_asked_on(document_id, document_label, actor),
         },
     )
     return account
