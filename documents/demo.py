@@ -47,7 +47,7 @@ Subtotal                                               80.00
 VAT 22%                                                17.60
 Total EUR                                              97.60
 Please note our new bank account:
-IBAN DE02120300000000202051
+IBAN DE57100200304455667788
 """
 
 TAXI_RECEIPT = """Tallinna Takso AS

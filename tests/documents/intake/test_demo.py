@@ -32,5 +32,5 @@ def test_the_demo_bill_from_a_known_supplier_asks_for_a_new_bank_account(
     with django_capture_on_commit_callbacks(execute=True):
         demo_documents(company)
     bill = Document.objects.get(company=company, filename="muster-MB-2024-0417.pdf")
-    assert bill.supplier.vat_no == "DE123456789" and bill.fields["iban"] == "DE02120300000000202051"
+    assert bill.supplier.vat_no == "DE123456789" and bill.fields["iban"] == "DE57100200304455667788"
     assert "new bank account" in [p.short for p in document_problems(bill)]
