@@ -13,6 +13,7 @@ from .fields import extract_fields, read_invoice
 from .layout import Doc
 from .parsing import to_decimal
 from .receipt import looks_like_receipt, overlay_receipt
+from .reread import reread_digits
 from .result import ExtractionError, ExtractionResult
 
 MAX_PDF_PAGES = 20  # invoices are short; bounding the work bounds the time
@@ -254,6 +255,25 @@ def _read_image(doc: Doc, hints: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     return fields, conf, prov
 
 
+def _keep_more_confident(
+    fields: dict[str, Any],
+    conf: dict[str, float],
+    prov: dict[str, Any],
+    other: tuple[dict[str, Any], dict[str, float], dict[str, Any]],
+) -> None:
+    """Per field, the other reading's value where it is at least as confident (or the only one)."""
+    f2, c2, p2 = other
+    for k, v in f2.items():
+        if v in (None, "", []):
+            continue
+        if fields.get(k) in (None, "", []) or c2.get(k, 0.0) >= conf.get(k, 0.0):
+            fields[k], conf[k] = v, c2.get(k, 0.4)
+            if k in p2:
+                prov[k] = p2[k]
+            else:
+                prov.pop(k, None)
+
+
 def _run_image(
     data: bytes, *, languages: tuple[str, ...], deadline: float, hints: dict[str, Any]
 ) -> ExtractionResult:
@@ -266,6 +286,12 @@ def _run_image(
     first_pass = time.monotonic() - started
     fields, conf, prov = _read_image(doc, hints)
     text = doc.text()
+    # Boxes in another frame than the image (the page was turned by orientation detection) would crop
+    # the wrong pixels, so those pages keep Tesseract's reading.
+    reread = reread_digits(img, doc) if doc.page_sizes.get(1) == tuple(map(float, img.size)) else None
+    if reread is not None:
+        _keep_more_confident(fields, conf, prov, _read_image(reread, hints))
+        text = reread.text()
     weak = [k for k in ("total", "issue_date") if not fields.get(k)]
     if (weak or not fields.get("supplier_name")) and deadline - time.monotonic() > 5:
         # Second chance for photos: binarised image, other layout mode. It only fills gaps, so a
