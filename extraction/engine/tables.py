@@ -353,7 +353,7 @@ def column_items(doc: Doc) -> list[dict[str, Any]]:
                 continue
             others = [nm for nm in nums if nm is not money_cols[-1] and not nm[3]]
             rate = next((nm[1] for nm in nums if nm[3]), None)
-            qty, unit = _qty_price(others, total)
+            qty, unit = _qty_price(others, total, hdr)
             if qty is None and unit is None:
                 qty, unit = _under(others, hdr.qty), _under(others, hdr.price)
             if total == 0 and all(v == 0 for _, v, _, _ in others):
@@ -386,17 +386,32 @@ def _totals_row(first_cell: str) -> bool:
 
 
 def _qty_price(
-    others: list[tuple[float, Decimal, bool, bool]], total: Decimal
+    others: list[tuple[float, Decimal, bool, bool]], total: Decimal, hdr: _Header | None = None
 ) -> tuple[Decimal | None, Decimal | None]:
-    """The (quantity, unit price) pair among a row's numbers whose product is the total."""
-    vals = [v for _, v, _, _ in others]
-    for a, b in itertools.permutations(vals, 2):
-        if a > 0 and b and line_consistent(a, b, total) is True:
-            return a, b
-    for v in vals:
+    """The (quantity, unit price) pair among a row's numbers whose product is the total.
+
+    The product does not tell 2 × 300,00 from 300,00 × 2, so when both fit, the pair that sits under
+    the quantity and price headers wins, then the one whose quantity is printed without cents and
+    whose price with them ("300,00  2 Stk")."""
+    best, best_score = (None, None), -1.0
+    for (xa, a, cents_a, _), (xb, b, cents_b, _) in itertools.permutations(others, 2):
+        if not (a > 0 and b and line_consistent(a, b, total) is True):
+            continue
+        score = float(not cents_a and cents_b)
+        if hdr is not None:
+            score += 2.0 * _near(xa, hdr.qty) + 2.0 * _near(xb, hdr.price)
+        if score > best_score:
+            best, best_score = (a, b), score
+    if best[0] is not None:
+        return best
+    for v in (v for _, v, _, _ in others):
         if v == total:
             return Decimal(1), v
     return None, None
+
+
+def _near(x: float, span: tuple[float, float] | None) -> bool:
+    return span is not None and abs(x - (span[0] + span[1]) / 2) < 60
 
 
 def _under(nums: list[tuple[float, Decimal, bool, bool]], span: tuple[float, float] | None) -> Decimal | None:

@@ -129,3 +129,42 @@ def test_a_party_heading_is_not_a_name():
     fields, _conf, _prov = extract_fields(doc)
     assert fields["buyer_name"] == "Van Dijk Installaties BV"
     assert fields["supplier_name"] not in ("Factuuradres", "Factuurnr", "Factuur")
+
+
+def _columns(top: float, *cells: str) -> list[tuple[str, float, float]]:
+    """One table row: cells set in columns at fixed x, as a table prints them."""
+    return [(text, x, top) for text, x in zip(cells, (50, 220, 320, 450), strict=False)]
+
+
+def test_price_before_quantity_is_not_read_as_quantity_before_price():
+    # 300,00 x 2 and 2 x 300,00 both make 600,00; the price header decides which is which, and the
+    # quantity glued to its unit ("2Stk") under a glued header ("MengeEinheit") is still the quantity.
+    doc = _page(
+        [
+            ("Muster Systemhaus AG", 50, 40),
+            ("Rechnung Nr. 99877", 350, 60),
+            *_columns(200, "Beschreibung", "Nettopreis", "MengeEinheit", "Nettobetrag"),
+            *_columns(215, "Laserdrucker", "300,00", "2Stk", "600,00"),
+            *_columns(230, "Toner", "120,00", "3Stk", "360,00"),
+            ("Nettobetrag   960,00", 330, 260),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert [(it["quantity"], it["unit_price"], it["total"]) for it in fields["lines"]] == [
+        ("2.00", "300.00", "600.00"),
+        ("3.00", "120.00", "360.00"),
+    ]
+
+
+def test_without_a_price_header_the_quantity_is_the_number_printed_without_cents():
+    doc = _page(
+        [
+            ("Acme Supplies Ltd", 50, 40),
+            ("Invoice No. 4411", 350, 60),
+            *_columns(200, "Item", "Each", "Units", "Amount"),
+            *_columns(215, "Copy paper", "12.50", "4", "50.00"),
+            ("Subtotal   50.00", 330, 245),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert [(it["quantity"], it["unit_price"]) for it in fields["lines"]] == [("4.00", "12.50")]
