@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"text-layer PDFs micro-F1 with lines counted: {t['f1']:.4f} (target >= 0.90 on unseen families)"
         )
+        _line_quantities(scorer, text_labels, preds)
         synthetic = _synthetic(scorer, a.synthetic) if a.synthetic else []
         _leave_one_family_out(scorer, text_labels, results, preds, synthetic)
 
@@ -150,6 +151,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak RSS: {own:.0f} MB (this process), {kids:.0f} MB (largest child: tesseract/workers)")
     print(f"wall time {wall:.1f} s for {len(docs)} documents")
     return 0
+
+
+def _line_quantities(scorer, labels: dict, preds: dict) -> None:
+    """The scorer matches a line on its total and description only; Scoro gets quantity x price too."""
+    right = matched = 0
+    for name, lab in labels.items():
+        for want in lab["fields"].get("lines") or []:
+            if want.get("quantity") is None or want.get("unit_price") is None:
+                continue
+            got = next(
+                (
+                    g
+                    for g in preds.get(name, {}).get("lines") or []
+                    if scorer.item_score("lines", want, g) is not None
+                ),
+                None,
+            )
+            if got is None:
+                continue
+            matched += 1
+            right += scorer.number(got.get("quantity")) == scorer.number(want["quantity"]) and scorer.number(
+                got.get("unit_price")
+            ) == scorer.number(want["unit_price"])
+    if matched:
+        print(
+            f"matched lines whose quantity and unit price are both right: {right} of {matched} ({right / matched:.0%})"
+        )
 
 
 def _synthetic(scorer, folder: Path) -> list[tuple]:

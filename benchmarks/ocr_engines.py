@@ -5,7 +5,9 @@
 Each engine runs in its own worker process over the same images:
 
 * ``tesseract``: the engine exactly as the product runs it (`extraction.engine.extract`: image
-  clean-up, Tesseract passes, receipt field choice).
+  clean-up, Tesseract passes, the amounts and dates re-read by PP-OCR's text-line recogniser
+  (`extraction/engine/reread.py`), receipt field choice).
+* ``tesseract-alone``: the same without the re-read (Tesseract's words only).
 * ``rapidocr``: RapidOCR (PP-OCR ONNX models shipped inside the `rapidocr-onnxruntime` wheel;
   nothing is downloaded) into positioned words, then the same field choice.
 
@@ -88,6 +90,10 @@ def _worker(engine_name: str, files: list[str], out_path: str) -> None:
     from extraction.engine.receipt import looks_like_receipt, overlay_receipt
 
     rapid = None
+    if engine_name == "tesseract-alone":
+        from extraction.engine import reread
+
+        reread._recognizer = lambda: None  # the product path with the re-read switched off
     if engine_name == "rapidocr":
         from rapidocr_onnxruntime import RapidOCR
 
@@ -99,7 +105,7 @@ def _worker(engine_name: str, files: list[str], out_path: str) -> None:
             # Plain tesseract and the product take turns on the same image, REPEAT times each; the
             # fastest of each is kept, so a burst of load from other processes does not decide.
             for _ in range(REPEAT):
-                if rapid is None:
+                if engine_name == "tesseract":
                     plain += _plain_tesseract([path])
                 t0 = time.monotonic()
                 if rapid is None:
