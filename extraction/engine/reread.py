@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .layout import Doc, Word
+from .parsing import find_dates
 from .receipt import line_kind
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,13 @@ MAX_CROPS = 60  # bounds the cost on a long till roll
 MAX_ASPECT = 16.0
 
 _DIGIT = re.compile(r"\d")
-_DATE_LIKE = re.compile(
-    r"\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
-)
+# Day, month and year however misread ("24/81/2018" is still a date line); month names are left to
+# the engine's date reader, so that "MART" or "DECATHLON" does not make a shop's name a date line.
+_NUMERIC_DATE = re.compile(r"\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}")
+
+
+def _is_date_line(text: str) -> bool:
+    return bool(_NUMERIC_DATE.search(text) or find_dates(text))
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +61,7 @@ def _recognizer() -> Any | None:
     # One thread, like Tesseract (ocr.py): parallel extraction workers must not fight over cores.
     config.update(intra_op_num_threads=1, inter_op_num_threads=1)
     # One crop at a time: a batch is padded to its widest crop (and to at least 320 x 48), which
-    # on receipts doubled the time and added ~60 MB of activations (``benchmarks/ocr_engines.py``).
+    # on the dev receipts doubled the time and added ~60 MB of activations.
     config["rec_batch_num"] = 1
     return TextRecognizer(config)
 
@@ -70,7 +75,7 @@ def _lines_to_reread(doc: Doc) -> list[int]:
     out, prev = [], None
     for i, line in enumerate(doc.lines):
         kind = line_kind(line.text)
-        if (kind and kind != "skip") or (prev and prev != "skip") or _DATE_LIKE.search(line.text):
+        if (kind and kind != "skip") or (prev and prev != "skip") or _is_date_line(line.text):
             out.append(i)
         prev = kind
     return out
@@ -79,7 +84,7 @@ def _lines_to_reread(doc: Doc) -> list[int]:
 def _digit_runs(doc: Doc, i: int) -> list[list[Word]]:
     """Groups of words to crop on line i: a date line's digit cells whole, else runs of digit words."""
     cells = [c for c in doc.cells(i) if _DIGIT.search(c.text)]
-    if _DATE_LIKE.search(doc.lines[i].text):
+    if _is_date_line(doc.lines[i].text):
         return [c.words for c in cells]
     runs: list[list[Word]] = []
     for cell in cells:

@@ -81,14 +81,20 @@ def test_each_field_keeps_the_more_confident_reading():
     conf = {"total": 0.5, "issue_date": 0.85, "supplier_name": 0.85}
     prov = {"total": {"evidence": "total/largest"}, "issue_date": {"evidence": "issue_date/labelled"}}
     other = (
-        {"total": "12.50", "issue_date": "2018-01-21", "supplier_name": None},
-        {"total": 0.85, "issue_date": 0.65},
+        {"total": "12.50", "issue_date": "2018-01-21", "supplier_name": None, "buyer_name": "ACME"},
+        {"total": 0.85, "issue_date": 0.65, "buyer_name": 0.5},
         {"total": {"evidence": "total/arithmetic"}, "issue_date": {"evidence": "issue_date/unambiguous"}},
     )
 
     pipeline._keep_more_confident(fields, conf, prov, other)
 
-    assert fields == {"total": "12.50", "issue_date": "2018-01-24", "supplier_name": "SHOP"}
+    # A field only the re-read page found is taken; one it did not find keeps Tesseract's value.
+    assert fields == {
+        "total": "12.50",
+        "issue_date": "2018-01-24",
+        "supplier_name": "SHOP",
+        "buyer_name": "ACME",
+    }
     assert conf["total"] == 0.85 and prov["total"]["evidence"] == "total/arithmetic"
     assert prov["issue_date"]["evidence"] == "issue_date/labelled"
 
@@ -120,3 +126,10 @@ def test_a_photographed_receipt_is_read_through_the_recogniser(monkeypatch):
     assert result.source == "ocr"
     assert str(result.fields["total"]) == "12.50"
     assert str(result.fields["issue_date"]) == "2018-01-24"
+
+
+def test_a_shop_name_with_a_month_inside_it_is_not_a_date_line():
+    assert not reread._is_date_line("99 SPEED MART S/B (519537-X)")
+    assert not reread._is_date_line("DECATHLON MALAYSIA SDN BHD")
+    assert reread._is_date_line("15 Jun 18 08:34:31 PM")
+    assert reread._is_date_line("Date: 24/81/2018")  # misread, still where the date is
