@@ -210,17 +210,19 @@ def recipient_block(
             if (i, round(c.x0)) in used:
                 continue
             block = [(i, c)]
-            last = ln
+            prev = ln
             for j in range(i + 1, min(len(doc.lines), i + 10)):
                 nxt = doc.lines[j]
-                if nxt.page != page or nxt.top - last.bottom > 1.2 * last.height:
+                # The gap is measured to the line above in any column: a column beside the block
+                # (the seller's phone, e-mail, web) sets its lines between the block's.
+                if nxt.page != page or nxt.top - prev.bottom > 1.2 * prev.height:
                     break
+                prev = nxt
                 same = next((d for d in doc.cells(j) if abs(d.x0 - c.x0) < 6), None)
                 if same is None:
                     continue  # a line of another column printed between two lines of the block
                 block.append((j, same))
                 used.add((j, round(same.x0)))
-                last = nxt
             if len(block) > 2 and len(SEPARATORS.split(block[0][1].text)) >= 3:
                 block = block[1:]  # the sender's return-address line above the recipient's address
             if not 2 <= len(block) <= 7 or not any(POSTCODE.search(b.text) for _, b in block[1:]):

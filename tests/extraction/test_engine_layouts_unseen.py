@@ -115,6 +115,27 @@ def test_return_address_line_names_the_seller_and_the_block_below_the_buyer():
     assert fields["supplier_vat_no"] != "SE556677889901"
 
 
+def test_a_recipient_block_interleaved_with_the_senders_contact_column_is_still_one_block():
+    # The seller's phone, fax and web lines (right column) sit between the recipient's lines, so the
+    # recipient's own lines are two line-heights apart; the block still runs down to its town.
+    doc = _page(
+        [
+            ("Hallo Werbung GmbH", 400, 60),
+            ("Hallo Werbung GmbH · Ring 4 · 12345 Neustadt", 80, 92),
+            ("Anna Berger", 50, 108),
+            ("fon (0555) 12 34", 400, 108),
+            ("fax (0555) 12 35", 400, 120),
+            ("Lindenweg 42", 50, 132),
+            ("info@hallo-werbung.example", 400, 144),
+            ("web hallo-werbung.example", 400, 156),
+            ("88802 Spielkreis", 50, 168),
+            ("Rechnung Nr. RE-2024/77 vom 02.05.2024", 50, 230),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["buyer_name"] == "Anna Berger"
+
+
 def test_a_party_heading_is_not_a_name():
     doc = _page(
         [
