@@ -12,6 +12,7 @@ from .layout import Doc
 from .result import ExtractionError
 
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
+DECODE_PIXELS = 16_000_000  # larger JPEGs are decoded at a reduced scale (load_image)
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +43,10 @@ def load_image(data: bytes) -> Any:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         img = Image.open(io.BytesIO(data))
+        if img.format == "JPEG" and img.width * img.height > DECODE_PIXELS:
+            # Decoded at 1/2 or 1/4 scale by the JPEG decoder itself: OCR never uses more than
+            # MAX_OCR_PIXELS, and a 35-megapixel scan decoded whole held ~100 MB per copy.
+            img.draft(img.mode, (img.width // 2, img.height // 2))
         img.load()
     except Image.DecompressionBombError:
         raise ExtractionError("Image is too large") from None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 from PIL import Image, ImageDraw, ImageFont
 
 from extraction.engine.fields import extract_fields
 from extraction.engine.layout import Doc
-from extraction.engine.ocr import _glyph_height, _prepare
+from extraction.engine.ocr import DECODE_PIXELS, _glyph_height, _prepare, load_image
 
 
 def _text_image(width: int, height: int, size: int) -> Image.Image:
@@ -67,3 +69,15 @@ def test_textured_background_is_blanked_and_text_kept():
     assert (out[:, :300] == 0).sum() < 0.05 * (photo[:, :300] == 0).sum()
     assert (out[:, 450:] == photo[:, 450:]).all()
     assert (_blank_texture(text) == text).all()
+
+
+def test_a_very_large_jpeg_is_decoded_at_a_reduced_scale():
+    buf = io.BytesIO()
+    Image.new("RGB", (5000, 3600), "white").save(buf, format="JPEG")
+    assert DECODE_PIXELS < 5000 * 3600
+    img = load_image(buf.getvalue())
+    assert img.size == (2500, 1800)
+
+    small = io.BytesIO()
+    Image.new("RGB", (1200, 2400), "white").save(small, format="JPEG")
+    assert load_image(small.getvalue()).size == (1200, 2400)
