@@ -78,7 +78,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             "final",
             r"(?:total\s*)?round(?:ed)?\s*(?:total|amount|amt)|grand\s*total|nett?\s*(?:total|amount|amt)"
             r"|total\s*(?:amount\s*)?(?:due|payable|to\s*pay)|amount\s*(?:due|payable)|total\s*(?:incl\w*|inc\b|"
-            r"with|aft\w*)|total\s*(?:amount|amt|sales|price|rm|myr|\$|€|£)|(?:incl\w*|\w*clusive|inc\.)\s*(?:of\s*)?"
+            r"with|aft\w*)|total\s*(?:amount|amt|sales|price|rm|myr|\$|€|£)|(?:incl\w*\.?|\w*clusive|inc\.)\s*(?:of\s*)?"
             r"(?:gst|tax|vat|sst)",
         ),
         ("change", r"change|chg\b|kembali|balance(?!\s*due)"),

@@ -77,6 +77,7 @@ def test_receipt_currency_is_dropped_without_evidence_and_us_dates_read_month_fi
 def test_line_roles():
     assert line_kind("SUB-TOTAL (EX)   4.60") == "subtotal"
     assert line_kind("Total Sales (Inclusive of GST) :   63.60") == "final"
+    assert line_kind("Amount Incl. GST   5.00") == "final"  # the abbreviation's full stop
     assert line_kind("Total Qty   2   4.60") == "skip"
     assert line_kind("ROUNDING   0.02") == "rounding"
     assert line_kind("CHANGE   0.00") == "change"
