@@ -70,21 +70,23 @@ def available() -> bool:
     return _recognizer() is not None
 
 
-def _lines_to_reread(doc: Doc) -> list[int]:
-    """Lines whose numbers decide a field: a till role, the value line under such a label, a date."""
+def _lines_to_reread(doc: Doc) -> list[tuple[int, bool]]:
+    """(line, is a date line) for the lines whose numbers decide a field: a till role, the value
+    line under such a label, a date."""
     out, prev = [], None
     for i, line in enumerate(doc.lines):
         kind = line_kind(line.text)
-        if (kind and kind != "skip") or (prev and prev != "skip") or _is_date_line(line.text):
-            out.append(i)
+        dated = _is_date_line(line.text)
+        if (kind and kind != "skip") or (prev and prev != "skip") or dated:
+            out.append((i, dated))
         prev = kind
     return out
 
 
-def _digit_runs(doc: Doc, i: int) -> list[list[Word]]:
+def _digit_runs(doc: Doc, i: int, dated: bool) -> list[list[Word]]:
     """Groups of words to crop on line i: a date line's digit cells whole, else runs of digit words."""
     cells = [c for c in doc.cells(i) if _DIGIT.search(c.text)]
-    if _is_date_line(doc.lines[i].text):
+    if dated:
         return [c.words for c in cells]
     runs: list[list[Word]] = []
     for cell in cells:
@@ -133,8 +135,8 @@ def reread_digits(img: Any, doc: Doc) -> Doc | None:
     if recognizer is None or not doc.lines or set(doc.page_sizes) != {1}:
         return None
     crops, runs = [], []
-    for i in _lines_to_reread(doc):
-        for run in _digit_runs(doc, i):
+    for i, dated in _lines_to_reread(doc):
+        for run in _digit_runs(doc, i, dated):
             crop = _crop(img, run)
             if crop is not None:
                 crops.append(crop)

@@ -386,7 +386,7 @@ def _totals_row(first_cell: str) -> bool:
 
 
 def _qty_price(
-    others: list[tuple[float, Decimal, bool, bool]], total: Decimal, hdr: _Header | None = None
+    others: list[tuple[float, Decimal, bool, bool]], total: Decimal, hdr: _Header
 ) -> tuple[Decimal | None, Decimal | None]:
     """The (quantity, unit price) pair among a row's numbers whose product is the total.
 
@@ -397,9 +397,7 @@ def _qty_price(
     for (xa, a, cents_a, _), (xb, b, cents_b, _) in itertools.permutations(others, 2):
         if not (a > 0 and b and line_consistent(a, b, total) is True):
             continue
-        score = float(not cents_a and cents_b)
-        if hdr is not None:
-            score += 2.0 * _near(xa, hdr.qty) + 2.0 * _near(xb, hdr.price)
+        score = float(not cents_a and cents_b) + 2.0 * _near(xa, hdr.qty) + 2.0 * _near(xb, hdr.price)
         if score > best_score:
             best, best_score = (a, b), score
     if best[0] is not None:
@@ -411,6 +409,7 @@ def _qty_price(
 
 
 def _near(x: float, span: tuple[float, float] | None) -> bool:
+    """Whether x is printed under the header cell spanning span (within 60 points of its middle)."""
     return span is not None and abs(x - (span[0] + span[1]) / 2) < 60
 
 
@@ -420,7 +419,7 @@ def _under(nums: list[tuple[float, Decimal, bool, bool]], span: tuple[float, flo
         return None
     mid = (span[0] + span[1]) / 2
     x, v, _, _ = min(nums, key=lambda nm: abs(nm[0] - mid))
-    return v if abs(x - mid) < 60 else None
+    return v if _near(x, span) else None
 
 
 def table_items(doc: Doc) -> list[dict[str, Any]]:
