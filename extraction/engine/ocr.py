@@ -133,8 +133,12 @@ def _glyph_height(gray: Any) -> float | None:
     return float(np.median(hs[keep])) / k
 
 
-def _prepare(img: Any) -> tuple[Any, float]:
-    """Grayscale, scale so text is Tesseract-sized, stretch contrast. Returns image and scale."""
+def _prepare(img: Any, *, darken_faint_ink: bool = True) -> tuple[Any, float]:
+    """Grayscale, scale so text is Tesseract-sized, stretch contrast. Returns image and scale.
+
+    darken_faint_ink: the darkest 1 % of pixels become black. That rescues faded thermal print
+    (receipts), but on a printed page with little ink and light-grey table shading the 1 % mark
+    falls inside the shading, the cells turn dark and Tesseract's threshold loses their text."""
     from PIL import Image, ImageOps
 
     if img.mode not in ("L", "RGB"):
@@ -152,7 +156,7 @@ def _prepare(img: Any) -> tuple[Any, float]:
         gray = gray.resize((max(1, int(w * scale)), max(1, int(h * scale))), Image.LANCZOS)
     else:
         scale = 1.0
-    gray = ImageOps.autocontrast(gray, cutoff=1)
+    gray = ImageOps.autocontrast(gray, cutoff=(1 if darken_faint_ink else 0, 1))
     return gray, scale
 
 
@@ -228,6 +232,7 @@ def ocr_image(
     deadline: float,
     binarize: bool = False,
     budget: float | None = None,
+    darken_faint_ink: bool = True,
 ) -> None:
     """OCR img into doc. binarize=True is the second-chance mode for photos: adaptive threshold
     and a single-block layout, which keeps faint right-hand price columns on their rows.
@@ -236,7 +241,7 @@ def ocr_image(
     # servers (and starve parallel workers); one thread per page is faster in practice.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-    prepared, scale = _prepare(img)
+    prepared, scale = _prepare(img, darken_faint_ink=darken_faint_ink)
     if binarize:
         prepared = _binarize(prepared)
     w0, h0 = img.size
@@ -278,7 +283,8 @@ def ocr_pdf_pages(pdf: Any, *, languages: tuple[str, ...], deadline: float, max_
         resolution = 200
         img = page.to_image(resolution=resolution).original
         sub = Doc()
-        ocr_image(img, sub, page_no=i + 1, languages=languages, deadline=deadline)
+        # Scanned invoice pages: printed ink, often shaded table cells (see _prepare).
+        ocr_image(img, sub, page_no=i + 1, languages=languages, deadline=deadline, darken_faint_ink=False)
         k = 72.0 / resolution
         words = [(w.text, w.x0 * k, w.top * k, w.x1 * k, w.bottom * k) for ln in sub.lines for w in ln.words]
         keys = [id(ln) for ln in sub.lines for _ in ln.words]

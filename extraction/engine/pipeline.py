@@ -255,18 +255,22 @@ def _read_image(doc: Doc, hints: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     return fields, conf, prov
 
 
-def _keep_more_confident(
+def _merge_reading(
     fields: dict[str, Any],
     conf: dict[str, float],
     prov: dict[str, Any],
     other: tuple[dict[str, Any], dict[str, float], dict[str, Any]],
+    *,
+    gaps_only: bool,
 ) -> None:
-    """Per field, the other reading's value where it is at least as confident (or the only one)."""
+    """Take the other reading's value of a field where this one has none, or (unless gaps_only)
+    where the other is at least as confident. Value, confidence and provenance move together."""
     f2, c2, p2 = other
     for k, v in f2.items():
         if v in (None, "", []):
             continue
-        if fields.get(k) in (None, "", []) or c2.get(k, 0.0) >= conf.get(k, 0.0):
+        empty = fields.get(k) in (None, "", [])
+        if empty or (not gaps_only and c2.get(k, 0.0) >= conf.get(k, 0.0)):
             fields[k], conf[k] = v, c2.get(k, 0.4)
             if k in p2:
                 prov[k] = p2[k]
@@ -290,7 +294,7 @@ def _run_image(
     # the wrong pixels, so those pages keep Tesseract's reading.
     reread = reread_digits(img, doc) if doc.page_sizes.get(1) == tuple(map(float, img.size)) else None
     if reread is not None:
-        _keep_more_confident(fields, conf, prov, _read_image(reread, hints))
+        _merge_reading(fields, conf, prov, _read_image(reread, hints), gaps_only=False)
         text = reread.text()
     weak = [k for k in ("total", "issue_date") if not fields.get(k)]
     if (weak or not fields.get("supplier_name")) and deadline - time.monotonic() > 5:
@@ -311,12 +315,7 @@ def _run_image(
         except PassTimeout:
             doc2 = None
         if doc2 is not None:
-            f2, c2, p2 = _read_image(doc2, hints)
-            for k, v in f2.items():
-                if v not in (None, "", []) and fields.get(k) in (None, "", []):
-                    fields[k], conf[k] = v, c2.get(k, 0.4)
-                    if k in p2:
-                        prov[k] = p2[k]
+            _merge_reading(fields, conf, prov, _read_image(doc2, hints), gaps_only=True)
             text = text + "\n\f\n" + doc2.text()
     # Receipt confidences are calibrated per evidence kind (receipt.CONFIDENCE): checks only lower them.
     evidence = {k: [p["evidence"], conf.get(k)] for k, p in prov.items() if "evidence" in p and fields.get(k)}

@@ -6,6 +6,7 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
+from extraction.engine import extract
 from extraction.engine.fields import extract_fields
 from extraction.engine.layout import Doc
 from extraction.engine.ocr import DECODE_PIXELS, _glyph_height, _prepare, load_image
@@ -81,3 +82,38 @@ def test_a_very_large_jpeg_is_decoded_at_a_reduced_scale():
     small = io.BytesIO()
     Image.new("RGB", (1200, 2400), "white").save(small, format="JPEG")
     assert load_image(small.getvalue()).size == (1200, 2400)
+
+
+def _shaded_page() -> Image.Image:
+    """An A4 page at 200 dpi with little ink: a few lines of small print in light-grey table cells."""
+    page = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=22)
+    for i, text in enumerate(("IBAN: DE89 3704 0044 0532 0130 00", "Zahlbar bis: 29.11.2025")):
+        top = 300 + i * 80
+        draw.rectangle((150, top, 1500, top + 40), fill=232)
+        draw.text((170, top + 8), text, fill=0, font=font)
+    return page
+
+
+def test_shaded_cells_stay_light_unless_faint_ink_is_darkened():
+    page = _shaded_page()
+    cell = (600, 330)  # inside the first shaded cell, right of its text
+
+    darkened, _ = _prepare(page, darken_faint_ink=True)
+    kept, _ = _prepare(page, darken_faint_ink=False)
+
+    # With so little ink the darkest 1 % of pixels includes the shading itself.
+    assert darkened.getpixel(cell) < 60
+    assert kept.getpixel(cell) > 200
+    assert kept.getpixel((0, 0)) == 255
+
+
+def test_a_scanned_invoice_page_with_shaded_cells_is_read():
+    buf = io.BytesIO()
+    _shaded_page().save(buf, format="PDF", resolution=200)
+
+    result = extract(buf.getvalue(), filename="scan.pdf")
+
+    assert result.source == "ocr"
+    assert result.fields["iban"] == "DE89370400440532013000"

@@ -86,7 +86,7 @@ def test_each_field_keeps_the_more_confident_reading():
         {"total": {"evidence": "total/arithmetic"}, "issue_date": {"evidence": "issue_date/unambiguous"}},
     )
 
-    pipeline._keep_more_confident(fields, conf, prov, other)
+    pipeline._merge_reading(fields, conf, prov, other, gaps_only=False)
 
     # A field only the re-read page found is taken; one it did not find keeps Tesseract's value.
     assert fields == {
@@ -97,6 +97,25 @@ def test_each_field_keeps_the_more_confident_reading():
     }
     assert conf["total"] == 0.85 and prov["total"]["evidence"] == "total/arithmetic"
     assert prov["issue_date"]["evidence"] == "issue_date/labelled"
+
+
+def test_a_second_chance_reading_only_fills_the_gaps():
+    fields = {"total": "1250.00", "issue_date": None}
+    conf = {"total": 0.5}
+    prov = {"total": {"evidence": "total/largest"}}
+    other = (
+        {"total": "12.50", "issue_date": "2018-01-21"},
+        {"total": 0.85, "issue_date": 0.65},
+        {"total": {"evidence": "total/arithmetic"}, "issue_date": {"evidence": "issue_date/unambiguous"}},
+    )
+
+    pipeline._merge_reading(fields, conf, prov, other, gaps_only=True)
+
+    # The more confident total of the binarised pass does not replace the first reading's.
+    assert fields == {"total": "1250.00", "issue_date": "2018-01-21"}
+    assert conf == {"total": 0.5, "issue_date": 0.65}
+    assert prov["total"]["evidence"] == "total/largest"
+    assert prov["issue_date"]["evidence"] == "issue_date/unambiguous"
 
 
 def test_a_photographed_receipt_is_read_through_the_recogniser(monkeypatch):
