@@ -137,7 +137,8 @@ def _run_worker(engine_name: str, files: list[Path]) -> tuple[list[dict], float]
     """Results and peak RSS (MB) of one engine's worker process."""
     with tempfile.NamedTemporaryFile("r", suffix=".jsonl", delete=False) as tmp:
         out_path = tmp.name
-    cmd = [sys.executable, __file__, "--worker", engine_name, "--out", out_path, *map(str, files)]
+    # The images go after --files: as bare arguments the first was taken for EVAL_DIR and never read.
+    cmd = [sys.executable, __file__, "--worker", engine_name, "--out", out_path, "--files", *map(str, files)]
     proc = subprocess.Popen(cmd, cwd=REPO)
     _pid, status, usage = os.wait4(proc.pid, 0)
     if status:
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engines", default="tesseract,rapidocr")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
-    ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    ap.add_argument("--files", nargs="*", default=[], help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
         _worker(a.worker, a.files, a.out)
