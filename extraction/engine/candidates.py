@@ -57,7 +57,7 @@ Parser = Callable[[str], "tuple[Any, int, int] | None"]
 
 def parse_id(text: str) -> tuple[Any, int, int] | None:
     m = ID_RE.match(text)
-    if not m:
+    if not m or text[m.end() : m.end() + 1] == "@":  # an e-mail address, not an id
         return None
     val = m.group(0).rstrip(".-/_")
     if not re.search(r"\d", val) or len(val) < 2:
@@ -153,14 +153,13 @@ def label_candidates(
                 x0 = ln.words_in(m.start(), m.end())[0].x0
                 x1 = max(w.x1 for w in ln.words_in(m.start(), m.end()))
                 for k, c in enumerate(doc.below(i, x0, x1, max_lines=2)):
-                    got = parse(c.text)
+                    # The value under a title may carry its own "#" or "No.": "INVOICE" / "# 2022-17".
+                    lead = FILLER_RE.match(c.text).end()
+                    got = parse(c.text[lead:])
                     if got is not None:
                         val, s, e = got
-                        out.append(
-                            Candidate(
-                                field, val, weight + 2 - 0.5 * k, c.line, (c.start + s, c.start + e), "below"
-                            )
-                        )
+                        span = (c.start + lead + s, c.start + lead + e)
+                        out.append(Candidate(field, val, weight + 2 - 0.5 * k, c.line, span, "below"))
                         break
     return out
 

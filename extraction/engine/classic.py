@@ -123,7 +123,8 @@ def classic_fields(
     full = doc.text()
 
     # --- invoice number
-    id_re = re.compile(r"(?<![\w])(?:" + ID_TOKEN + r")(?![\w])", re.I)
+    # Not part of an e-mail address: "jdoe4@example.com" holds no invoice number.
+    id_re = re.compile(r"(?<![\w@])(?:" + ID_TOKEN + r")(?![\w@])", re.I)
     for pat in _hint_labels(hints, "invoice_number_label"):
         for i, ln in enumerate(lines):
             m = pat.search(ln.text)
@@ -145,7 +146,7 @@ def classic_fields(
                     continue
                 j, v = got
                 val = v.group(0).strip(".-/")
-                if find_dates(val) or len(val) < 3:
+                if find_dates(val) or len(val) < 3 or re.fullmatch(r"\d{1,3}[.,]\d{2}", val):  # a date, an amount
                     continue
                 generic = m.group(0).strip().lower() == "invoice"
                 rank = (1 if generic else 0, j - i, i)

@@ -89,7 +89,7 @@ DUE_DATE = compile_labels(
         (r"due\s*date|payment\s*due(?:\s*date)?|date\s*due|pay(?:able)?\s*by|payment\s*deadline", 10),
         (r"fällig(?:keit(?:sdatum|stag)?|\s*am)?|zahlungsziel|zahlbar\s*bis", 9),
         (r"vervaldatum|uiterste\s*betaaldatum|te\s*betalen\s*voor", 10),
-        (r"(?:date\s*d['’])?échéance", 10),
+        (r"(?:date\s*d['’])?échéance|date\s*limite\s*(?:de\s*)?(?:paiement|règlement)|à\s*payer\s*avant", 10),
         (r"maksetähtaeg|tasumise\s*tähtaeg|tähtaeg", 10),
         (r"eräpäivä", 10),
         (r"förfallodag(?:um)?|förfallodatum|att\s*betala\s*senast", 10),
@@ -217,7 +217,8 @@ GROSS = compile_labels(
             10,
         ),
         (
-            r"total\s*(?:amount|invoice)|total\s*(?:eur|usd|gbp|€)|total\s*ttc|montant\s*ttc|net\s*à\s*payer",
+            r"total\s*(?:amount|invoice)|total\s*(?:eur|usd|gbp|€)|total\s*ttc|montant\s*(?:[a-z]{3}\s*|€\s*)?ttc|"
+            r"net\s*à\s*payer",
             9,
         ),
         (
@@ -259,7 +260,7 @@ NET = compile_labels(
             r"(?:rechnungs)?summe\s*(?:netto|ohne\s*u?st\.?|ohne\s*mwst\.?)|nettobetrag|nettosumme|netto(?:summe)?|warenwert|zwischensumme",
             9,
         ),
-        (r"total\s*ht|montant\s*ht|total\s*hors\s*taxes?", 10),
+        (r"total\s*ht|montant\s*(?:[a-z]{3}\s*|€\s*)?ht|total\s*hors\s*taxes?", 10),
         (
             r"subtotaal|totaal\s*excl\.?(?:\s*btw)?|excl\.?\s*btw|exclusief\s*btw|excl(?:usive|uding)\s*(?:of\s*)?(?:vat|tax|gst)",
             10,

@@ -40,6 +40,15 @@ CURRENCY_WORDS = {
     "RUB": "RUB",
 }
 ISO_CURRENCIES = {v for v in CURRENCY_WORDS.values() if v}
+DOLLAR_COUNTRIES = {
+    "US": "USD", "U.S.": "USD", "CA": "CAD", "C": "CAD", "AU": "AUD", "A": "AUD", "SG": "SGD", "S": "SGD",
+    "NZ": "NZD", "HK": "HKD", "CANADIAN": "CAD", "AUSTRALIAN": "AUD", "SINGAPORE": "SGD",
+}  # fmt: skip
+# The country prefix is case-sensitive ("A$ 5", not "a dollar"); the word "dollars" is not.
+DOLLAR_NAMED_RE = re.compile(
+    r"(?<![A-Za-z])(?:(US|U\.S\.|CA|AU|SG|NZ|HK|C|A|S)\s?\$"
+    r"|(US|U\.S\.|[Cc]anadian|CANADIAN|[Aa]ustralian|AUSTRALIAN|[Ss]ingapore|SINGAPORE)\s+(?i:dollars?)\b)"
+)
 
 MONTHS = {
     # English
@@ -189,11 +198,13 @@ DATE_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_DMY_NAME_RE = re.compile(
     # "6 de abril de 2016": Spanish joins day, month and year with "de".
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?[\s\-/]*(?:de\s+)?({_MONTH_ALT})\.?,?[\s\-/']*(?:de\s+)?(\d{{2,4}})(?!\d)",
+    # A two-digit year is no year when ", 2014" follows: "July 1 - July 31 , 2014" is a period.
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?[\s\-/]*(?:de\s+)?({_MONTH_ALT})\.?,?[\s\-/']*(?:de\s+)?"
+    rf"(\d{{4}}|\d{{2}}(?!\s*,\s*\d{{4}}))(?!\d)",
     re.I,
 )
 DATE_MDY_NAME_RE = re.compile(
-    rf"\b({_MONTH_ALT})\.?[\s\-/]*(\d{{1,2}})(?:st|nd|rd|th)?,?[\s\-/']*(\d{{4}})(?!\d)", re.I
+    rf"\b({_MONTH_ALT})\.?[\s\-/]*(\d{{1,2}})(?:st|nd|rd|th)?\s?,?[\s\-/']*(\d{{4}})(?!\d)", re.I
 )
 
 
@@ -258,6 +269,10 @@ def detect_currency(text: str) -> str | None:
         code = CURRENCY_WORDS.get(m[1].upper())
         if code:
             counts[code] = counts.get(code, 0) + 1
+    # A dollar named for its country: "US$ 12", "amounts in US Dollars", "A$", "C$", "S$".
+    for m in DOLLAR_NAMED_RE.finditer(text):
+        code = DOLLAR_COUNTRIES[(m[1] or m[2]).upper()]
+        counts[code] = counts.get(code, 0) + 1
     if not counts:
         return None
     return max(counts.items(), key=lambda kv: kv[1])[0]

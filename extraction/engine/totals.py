@@ -53,6 +53,11 @@ def _money_tokens(text: str) -> list[tuple[int, int, Decimal, int]]:
         s = m.group(0)
         dm = re.search(r"[.,](\d{1,2})-?$", s.strip())
         if not dm:
+            # A whole number is money only with a currency beside it: "Rs 1939", "25 €".
+            if _currency_beside(text, m.start(), m.end()):
+                d = parse_amount(s)
+                if d is not None:
+                    out.append((m.start(), m.end(), d, 0))
             continue
         if re.match(r"\s*%", text[m.end() : m.end() + 2]):
             continue
@@ -60,6 +65,21 @@ def _money_tokens(text: str) -> list[tuple[int, int, Decimal, int]]:
         if d is not None:
             out.append((m.start(), m.end(), d, len(dm.group(1))))
     return out
+
+
+CURRENCY_BEFORE = re.compile(r"(?:[€$£₹¥]|(?<![A-Za-z])(?:Rs\.?|RM|[A-Z]{3}))\s?$")
+CURRENCY_AFTER = re.compile(r"^\s?(?:[€$£₹¥]|(?:[A-Z]{3}|Rs\.?)(?![A-Za-z]))")
+
+
+def _currency_beside(text: str, s: int, e: int) -> bool:
+    before = CURRENCY_BEFORE.search(text[max(0, s - 5) : s])
+    after = CURRENCY_AFTER.search(text[e : e + 5])
+    for m in (before, after):
+        if m:
+            mark = m.group(0).strip().rstrip(".")
+            if len(mark) == 1 or mark in ("Rs", "RM") or mark in ISO_CURRENCIES:
+                return True
+    return False
 
 
 def amounts(doc: Doc) -> list[Amount]:
@@ -77,7 +97,12 @@ def amounts(doc: Doc) -> list[Amount]:
             left_words = re.sub(r"[\d.,%€$£:()\-]+", " ", left)
             left_words = " ".join(w for w in left_words.split() if w not in ISO_CURRENCIES)
             if re.search(r"[A-Za-zÀ-ž]{2}", left_words):
-                out.append(Amount(v, i, (s, e), left.strip(), True))
+                label = left.strip()
+                if len(toks) > 1 and (header := _header_above(doc, i, s, e)):
+                    # The first figure of a row of columns: "Total  24.99  5.00  29.99" under
+                    # "Net  VAT  Gross" is the net; the row names the line, the header the column.
+                    label = f"{label} {header}"
+                out.append(Amount(v, i, (s, e), label, True))
                 continue
 
             if decimals == 1:
