@@ -30,10 +30,13 @@ REG_RE = re.compile(r"(?<![\w])((?:HR[AB]\s*)?\d[\d\s.\-/]{3,14}\d|HR[AB]\s*\d{2
 OTHER_DATE_BEFORE = re.compile(
     r"(?i)(?:liefer\w*|leistung\w*|bestell\w*|order|delivery|auftrag\w*|due|fällig\w*|zahl\w*|payment|"
     r"period\w*|zeitraum|versand\w*|ship\w*|levering\w*|livraison|commande|toimitus\w*|tarne\w*|"
-    r"leverans\w*|entrega|consegna|dostawy|stylesheet\w*|version|skonto|eingang\w*)[\s\-/.]*$"
+    r"leverans\w*|entrega|consegna|dostawy|stylesheet\w*|version|skonto|eingang\w*|"
+    r"original|preceding|previous|referenced|related|ursprüngl\w*|vorherig\w*|bezugs\w*)[\s\-/.]*$"
 )
 OTHER_DATE_AFTER = re.compile(
-    r"(?i)^\s*(?:of\s*)?(?:order|delivery|supply|due|shipment|service|livraison|commande)"
+    r"(?i)^\s*(?:of\s*)?(?:order|delivery|supply|due|shipment|service|livraison|commande"
+    # The date of another invoice this one refers to: "Date de facture associée", "... d'origine".
+    r"|associ\w*|d['’]origine|initiale|précédente|rectifiée|corrigée)"
 )
 
 # A weak label ("vom", "du", "Nr.") that follows a reference to another document.

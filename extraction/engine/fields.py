@@ -162,6 +162,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
 
     # --- party identifiers: the seller's, not the buyer's
     vat = label_candidates(doc, "supplier_vat_no", lx.VAT_NUMBER, parse_vat) + vat_pattern_candidates(doc)
+    rep_lines = _tax_representative_lines(doc)
     for c in vat:
         if vat_status(c.value) is True:
             c.score += 2
@@ -170,6 +171,8 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
         before = doc.lines[c.line].text[: c.span[0]]
         if c.line in buyer_lines or any(p.search(before) for p, _ in lx.BUYER_HEADING):
             c.score -= 20  # the buyer's own VAT number, however clearly labelled
+        elif c.line in rep_lines:
+            c.score -= 10  # the seller's tax representative's
         elif c.line in seller_lines:
             c.score += 2
     r.put_candidate(*best([c for c in vat if c.score > 4], key=lambda v: re.sub(r"[\s.]", "", v)[-9:]))
@@ -297,6 +300,15 @@ def _party_lines(doc: Doc) -> tuple[set[int], set[int]]:
         if found:
             buyer.update(found[1])
     return seller, buyer - seller
+
+
+def _tax_representative_lines(doc: Doc, depth: int = 5) -> set[int]:
+    """Lines of a block headed "Représentant fiscal" / "Tax representative": up to depth lines under it."""
+    out: set[int] = set()
+    for i, ln in enumerate(doc.lines):
+        if lx.TAX_REPRESENTATIVE_HEADING.search(ln.text):
+            out.update(j for j in range(i, min(len(doc.lines), i + depth + 1)) if doc.lines[j].page == ln.page)
+    return out
 
 
 def _compact(s: str) -> str:

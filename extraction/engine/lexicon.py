@@ -131,7 +131,7 @@ VAT_NUMBER = compile_labels(
         (r"vat\s*(?:reg(?:istration)?\.?\s*)?(?:no|number|nr|id)?\.?|vat-?id", 10),
         (r"ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|ustid(?:nr)?\.?|umsatzsteuer\s*-?\s*id\w*", 10),
         (r"btw(?:\s*-?\s*(?:nr|nummer|id))?\.?", 9),
-        (r"tva(?:\s*intracom\w*)?|n°\s*tva|numéro\s*de\s*tva", 9),
+        (r"(?:n°\s*|numéro\s*de\s*)?tva(?:\s*intra(?:com\w*)?)?", 9),
         (r"kmkr(?:\s*nr)?\.?|käibemaksukohustuslase\s*number", 10),
         (r"alv\s*-?\s*(?:nro|numero|tunniste)|y-tunnus", 8),
         (r"momsnr|moms\s*reg\.?\s*nr|vat\s*nr", 9),
@@ -172,6 +172,13 @@ SELLER_HEADING = compile_labels(
         (r"venditore|fornitore|mittente|cedente(?:\s*/\s*prestatore)?", 10),
         (r"sprzedawca|dostawca|wystawca", 10),
     ]
+)
+
+# The seller's tax representative (EN 16931 BG-11) prints its own name and VAT number.
+TAX_REPRESENTATIVE_HEADING = re.compile(
+    r"(?i)repr[ée]sentant\s*fiscal|(?:tax|fiscal)\s*representative|fiskalvertreter|steuer(?:licher)?\s*vertreter|"
+    r"fiscaal\s*vertegenwoordiger|rappresentante\s*fiscale|representante\s*fiscal|skatteombud|"
+    r"verovelvollisen\s*edustaja|przedstawiciel\s*podatkowy"
 )
 
 BUYER_HEADING = compile_labels(
@@ -299,6 +306,14 @@ TAX = compile_labels(
         (r"vat|gst|tax|sst", 6),
     ]
 )
+# A document-level allowance or charge: "Remise 5,00 % sur 100,00 -5,00" is rate × base = amount
+# too, but no VAT row.
+ALLOWANCE_OR_CHARGE = re.compile(
+    r"(?i)\b(?:\w*rabatt\w*|nachlass|zuschlag|abschlag|discount|allowance|surcharge|charge|remise|rabais|"
+    r"ristourne|frais|korting|toeslag|alennus|lisämaksu|allahindlus|juurdehindlus|descuento|recargo|sconto|"
+    r"maggiorazione|rabat|upust|narzut)\b"
+)
+
 # Not one of the invoice totals even though a total word is present.
 NOT_A_TOTAL = re.compile(
     r"(?i)total\s*(?:qty|quantity|items?|discount|savings?|weight|gewicht)|rabatt|discount|abschl[aä]g|"

@@ -265,6 +265,8 @@ def tax_breakdown(doc: Doc) -> list[tuple[Decimal, Decimal, Decimal, int]]:
             above = None
         context = t + " " + (above.text if above is not None else "")
         vat_row = lx.label_weight(context, lx.TAX) > 0
+        if not vat_row and lx.ALLOWANCE_OR_CHARGE.search(t):
+            continue
         for m in re.finditer(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)(\s*%)?(?![\d])", t):
             r = parse_amount(m.group(1))
             if r is None or not 0 <= r <= 30:

@@ -108,3 +108,56 @@ def test_a_whole_number_total_beside_its_currency_is_money():
     fields, _conf, _prov = extract_fields(doc)
     assert fields["total"] == "2450.00"
     assert fields["currency"] == "INR"
+
+
+def test_the_date_of_an_associated_invoice_is_not_the_issue_date():
+    doc = _page(
+        [
+            ("Atelier Brume SARL", 50, 40),
+            ("FACTURE N° :   F-3390", 350, 40),
+            ("Date :   28/02/2025", 350, 55),
+            ("N° DE FACTURE ASSOCIÉE :   F-3102", 50, 200),
+            ("DATE DE FACTURE ASSOCIÉE :   15/01/2025", 50, 215),
+            ("Original invoice date:   15/01/2025", 50, 230),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["issue_date"] == "2025-02-28"
+
+
+def test_the_sellers_tax_representative_and_the_buyers_identifiers_lend_no_vat_number():
+    doc = _page(
+        [
+            ("Fournisseur :", 50, 28),
+            ("Atelier Brume SARL", 50, 40),
+            ("FACTURE N° :   F-3390", 350, 40),
+            ("12 rue Haute, 69001 LYON", 50, 55),
+            ("N° TVA intra :   FR 40 303 265 045", 50, 70),
+            ("Représentant Fiscal", 50, 90),
+            ("FISCAL AGENT SA", 60, 102),
+            ("N° TVA Intra :   FR 83 404 833 048", 60, 114),
+            ("Vos identifiants", 350, 240),
+            ("N° TVA :   FR 83 404 833 048", 350, 252),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    # Both checksums hold; the one printed twice belongs to the representative, not the seller.
+    assert fields["supplier_vat_no"] == "FR40303265045"
+
+
+def test_allowance_and_charge_rows_are_no_vat_rows():
+    doc = _page(
+        [
+            ("Atelier Brume SARL", 50, 40),
+            ("FACTURE N° :   F-3390", 350, 40),
+            ("REMISE COMMERCIALE   5,00% sur 200,00 EUR   -10,00   20,00%", 50, 200),
+            ("CHARGE : FRAIS DE PORT   4,00% sur 200,00 EUR   8,00   20,00%", 50, 215),
+            ("TVA 20,00%   198,00   39,60", 300, 260),
+            ("TOTAL HT   198,00", 300, 280),
+            ("TOTAL TVA   39,60", 300, 295),
+            ("TOTAL TTC   237,60", 300, 310),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["tax_lines"] == [{"rate": "20.00", "base": "198.00", "amount": "39.60"}]
+    assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("198.00", "39.60", "237.60")
