@@ -146,7 +146,9 @@ def classic_fields(
                     continue
                 j, v = got
                 val = v.group(0).strip(".-/")
-                if find_dates(val) or len(val) < 3 or re.fullmatch(r"\d{1,3}[.,]\d{2}", val):  # a date, an amount
+                if (
+                    find_dates(val) or len(val) < 3 or re.fullmatch(r"\d{1,3}[.,]\d{2}", val)
+                ):  # a date, an amount
                     continue
                 generic = m.group(0).strip().lower() == "invoice"
                 rank = (1 if generic else 0, j - i, i)

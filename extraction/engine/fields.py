@@ -307,7 +307,9 @@ def _tax_representative_lines(doc: Doc, depth: int = 5) -> set[int]:
     out: set[int] = set()
     for i, ln in enumerate(doc.lines):
         if lx.TAX_REPRESENTATIVE_HEADING.search(ln.text):
-            out.update(j for j in range(i, min(len(doc.lines), i + depth + 1)) if doc.lines[j].page == ln.page)
+            out.update(
+                j for j in range(i, min(len(doc.lines), i + depth + 1)) if doc.lines[j].page == ln.page
+            )
     return out
 
 
