@@ -67,8 +67,8 @@ def parse_id(text: str) -> tuple[Any, int, int] | None:
         return None
     if any(s == 0 and e == len(val) for s, e, _, _ in find_dates(val)):  # the whole token is a date
         return None
-    if re.fullmatch(r"\d{1,3}[.,]\d{2}", val):  # an amount, not an id
-        return None
+    if re.fullmatch(r"\d{1,3}[.,]\d{2}", val) or re.match(r"[.,]\d{2}(?!\d)", text[m.end() :]):
+        return None  # an amount ("Totale fattura 235,62"), not an id
     return val, m.start(), m.start() + len(val)
 
 
@@ -114,6 +114,7 @@ def label_candidates(
     parse: Parser,
     *,
     below: bool = True,
+    wrapped: bool = False,
     reject_before: re.Pattern | None = None,
     reject_after: re.Pattern | None = None,
     lines: range | None = None,
@@ -127,7 +128,7 @@ def label_candidates(
         ln = doc.lines[i]
         taken: list[tuple[int, int]] = []
         for pat, weight in labels:
-            for m in pat.finditer(ln.text):
+            for m in _matches(pat, ln.text, [c.start for c in doc.cells(i)]):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 cell = doc.cell_at(i, m.start())
@@ -138,7 +139,10 @@ def label_candidates(
                     continue
                 if weight <= 4 and WEAK_LABEL_CONTEXT.search(before):
                     continue
-                taken.append(m.span())
+                if cell is None or m.end() <= cell.end:
+                    # A match across a column gap ("Faktura   Numer" of "Faktura   Numer faktury")
+                    # is tried but does not hide the label in the next cell.
+                    taken.append(m.span())
                 skip = FILLER_RE.match(ln.text, m.end())
                 vstart = skip.end() if skip else m.end()
                 got = parse(ln.text[vstart:])
@@ -151,6 +155,16 @@ def label_candidates(
                     out.append(Candidate(field, val, score, i, (vstart + s, vstart + e), "right"))
                     continue
                 rest_of_cell = ln.text[vstart : cell.end if cell else len(ln.text)].strip()
+                if wrapped and not ln.text[vstart:].strip() and i + 1 < len(doc.lines):
+                    # The label ends its line and the value starts the next: a footer's run-on
+                    # text "... · Registered in England No.:" / "39794011".
+                    nxt = doc.lines[i + 1]
+                    lead = FILLER_RE.match(nxt.text).end()
+                    got = parse(nxt.text[lead:]) if nxt.page == ln.page else None
+                    if got is not None:
+                        val, s, e = got
+                        out.append(Candidate(field, val, weight + 1, i + 1, (lead + s, lead + e), "wrapped"))
+                        continue
                 if not below or len(rest_of_cell) > 3:
                     continue
                 x0 = ln.words_in(m.start(), m.end())[0].x0
@@ -165,6 +179,15 @@ def label_candidates(
                         out.append(Candidate(field, val, weight + 2 - 0.5 * k, c.line, span, "below"))
                         break
     return out
+
+
+def _matches(pat: re.Pattern, text: str, cell_starts: list[int]):
+    """pat's matches in text; after one that runs across a column gap, search again from the next cell."""
+    pos = 0
+    while (m := pat.search(text, pos)) is not None:
+        yield m
+        nxt = next((c for c in cell_starts if m.start() < c < m.end()), None)
+        pos = nxt if nxt is not None else max(m.end(), m.start() + 1)
 
 
 def best(cands: list[Candidate], key: Callable[[Any], Any] = lambda v: v) -> tuple[Candidate | None, float]:

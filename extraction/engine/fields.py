@@ -176,7 +176,7 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
         elif c.line in seller_lines:
             c.score += 2
     r.put_candidate(*best([c for c in vat if c.score > 4], key=lambda v: re.sub(r"[\s.]", "", v)[-9:]))
-    reg = label_candidates(doc, "supplier_reg_no", lx.REG_NUMBER, parse_reg, below=False)
+    reg = label_candidates(doc, "supplier_reg_no", lx.REG_NUMBER, parse_reg, below=False, wrapped=True)
     reg = [c for c in reg if c.line not in buyer_lines]
     r.put_candidate(*best(reg))
     ibans = [c for c in iban_candidates(doc) if c.line not in buyer_lines or c.score > 8]

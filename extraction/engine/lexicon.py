@@ -45,6 +45,11 @@ INVOICE_NUMBER = compile_labels(
         (r"faktura\s*(?:nr|nummer)\.?|fakturanummer|fakturanr\.?", 10),
         (r"(?:n[°º]|número|num\.?)\s*(?:de\s*)?factura|factura\s*(?:n[°º]|no|número|nro)\.?", 10),
         (r"(?:n[°º]|numero)\s*(?:di\s*)?fattura|fattura\s*(?:n[°º]|n\.|nr|numero)\.?", 10),
+        # Italian, Spanish, Portuguese: "N. documento", "Número de documento", "Documento nº".
+        (
+            r"(?:n[.°º]|num(?:ero|\.)?|número)\s*(?:de\s*|del\s*)?documento|documento\s*(?:n[.°º]|nr\.?|número)",
+            8,
+        ),
         (r"(?:nr|numer)\.?\s*faktury|faktura\s*(?:vat\s*)?(?:nr|numer)\.?", 10),
         # The title, some words, then "Nr.": "Rechnung des Lieferanten (12) Nr. 00.111.222.3-2020-1".
         (
@@ -90,12 +95,12 @@ DUE_DATE = compile_labels(
         (r"fällig(?:keit(?:sdatum|stag)?|\s*am)?|zahlungsziel|zahlbar\s*bis", 9),
         (r"vervaldatum|uiterste\s*betaaldatum|te\s*betalen\s*voor", 10),
         (r"(?:date\s*d['’])?échéance|date\s*limite\s*(?:de\s*)?(?:paiement|règlement)|à\s*payer\s*avant", 10),
-        (r"maksetähtaeg|tasumise\s*tähtaeg|tähtaeg", 10),
-        (r"eräpäivä", 10),
+        (r"maksetähtaeg|tasumise\s*tähtaeg|tähtaeg|tasuda\s*hiljemalt|maksta\s*hiljemalt", 10),
+        (r"eräpäivä|erääntyy|erääntymispäivä", 10),
         (r"förfallodag(?:um)?|förfallodatum|att\s*betala\s*senast", 10),
         (r"fecha\s*(?:de\s*)?vencimiento|vencimiento", 10),
         (r"(?:data\s*(?:di\s*)?)?scadenza", 10),
-        (r"termin\s*(?:płatności|zapłaty)", 10),
+        (r"termin\s*(?:płatności|zapłaty)|zapłata\s*do|płatne\s*do|płatność\s*do", 10),
         (r"due|bis", 3),
     ]
 )
@@ -155,7 +160,7 @@ REG_NUMBER = compile_labels(
             r"registered\s*in\s*(?:england|scotland|wales|england\s*(?:and|&)\s*wales)(?:\s*(?:no|number))?\.?",
             8,
         ),
-        (r"(?:n\.?\s*)?rea|registro\s*(?:delle\s*imprese|mercantil)", 8),
+        (r"(?:n\.?\s*)?rea|registro\s*(?:delle\s*imprese|mercantil)|codice\s*fiscale", 8),
     ]
 )
 
@@ -212,6 +217,19 @@ SHIP_TO_HEADING = compile_labels(
 
 # Every party heading: a line that is one of these opens a block and is never a name itself.
 PARTY_HEADINGS = SELLER_HEADING + BUYER_HEADING + SHIP_TO_HEADING
+# Headings that are common words too (Dutch "Van" / "Aan": from / to, and "van" in "van Loon BV"):
+# a heading only when they are all the cell holds.
+SELLER_HEADING_ALONE = re.compile(r"(?i)(?:van|from)\s*:?")
+BUYER_HEADING_ALONE = re.compile(r"(?i)(?:aan|to)\s*:?")
+
+# The strong labels of the document's own fields: "Zapłata do", "Data scadenza", "Invoice No." are
+# never a party's name, even when they stand right of or under a party heading.
+FIELD_LABELS = [
+    pat
+    for lexicon in (INVOICE_NUMBER, ISSUE_DATE, DUE_DATE, PO_NUMBER)
+    for pat, weight in lexicon
+    if weight >= 8
+]
 
 NAME_LABEL = compile_labels([(r"name|firma|nom|naam|nimi|namn|nombre|nome|nazwa|raison\s*sociale", 10)])
 

@@ -41,8 +41,13 @@ def blocks(doc: Doc) -> list[Block]:
             continue
         cells = doc.cells(i)
         for k, c in enumerate(cells):
-            for kind, lexicon in (("seller", lx.SELLER_HEADING), ("buyer", lx.BUYER_HEADING)):
+            for kind, lexicon, alone in (
+                ("seller", lx.SELLER_HEADING, lx.SELLER_HEADING_ALONE),
+                ("buyer", lx.BUYER_HEADING, lx.BUYER_HEADING_ALONE),
+            ):
                 m = next((m for pat, _ in lexicon for m in [pat.match(c.text)] if m), None)
+                if m is None:
+                    m = alone.fullmatch(c.text.strip())
                 if m is None:
                     continue
                 tail = c.text[m.end() :]
@@ -63,6 +68,7 @@ def blocks(doc: Doc) -> list[Block]:
                     right is not None
                     and not rest
                     and not any(p.match(right.text) for p, _ in lx.PARTY_HEADINGS)
+                    and not is_field_label(right.text)
                 ):
                     block_lines.append((i, right.start, right.end))
                 x1 = right.x0 - 4 if right is not None else c.x1 + 250
@@ -70,7 +76,7 @@ def blocks(doc: Doc) -> list[Block]:
                 for b in doc.below(i, x0, x1, max_lines=8, max_gap=2.5):
                     if b.x0 < x0 - 8 and b.x1 > x1 + 40:
                         continue
-                    if any(p.match(b.text) for p, _ in lx.PARTY_HEADINGS):
+                    if any(p.match(b.text) for p, _ in lx.PARTY_HEADINGS) or is_party_heading(b.text):
                         break
                     block_lines.append((b.line, b.start, b.end))
                 out.append(Block(kind, i, block_lines))
@@ -96,12 +102,20 @@ SALUTATION = re.compile(r"(?i)^(?:herr|herrn|frau|mr|mrs|ms|m\.|mme|dhr|mevr|sr|
 
 def is_party_heading(s: str) -> bool:
     """The whole text is a party heading ("Bill to", "Factuuradres"), nothing more."""
-    return any(p.fullmatch(s.strip(" :")) for p, _ in lx.PARTY_HEADINGS)
+    s = s.strip(" :")
+    return any(p.fullmatch(s) for p, _ in lx.PARTY_HEADINGS) or bool(
+        lx.SELLER_HEADING_ALONE.fullmatch(s) or lx.BUYER_HEADING_ALONE.fullmatch(s)
+    )
+
+
+def is_field_label(s: str) -> bool:
+    """s starts with the label of a document field ("Due date", "Numer faktury")."""
+    return any(p.match(s.strip()) for p in lx.FIELD_LABELS)
 
 
 def looks_like_name(s: str) -> bool:
-    if SALUTATION.match(s) or is_party_heading(s):
-        return False  # "Mr", or a party heading ("Bill to", "Factuuradres") on its own
+    if SALUTATION.match(s) or is_party_heading(s) or is_field_label(s):
+        return False  # "Mr", a party heading ("Bill to", "Factuuradres") or a field's label
     if len(s) < 3 or not re.search(r"[A-Za-zÀ-ž]{2}", s) or NOT_A_NAME.search(s):
         return False
     letters = sum(ch.isalpha() for ch in s)

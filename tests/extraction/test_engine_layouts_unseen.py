@@ -189,3 +189,88 @@ def test_without_a_price_header_the_quantity_is_the_number_printed_without_cents
     )
     fields, _conf, _prov = extract_fields(doc)
     assert [(it["quantity"], it["unit_price"]) for it in fields["lines"]] == [("4.00", "12.50")]
+
+
+def test_a_label_is_found_in_its_own_cell_after_a_title_that_almost_reads_as_one():
+    # "Faktura   Numer" across the column gap is no label; "Numer faktury" in the next cell is.
+    doc = _page([("Faktura   Numer faktury   FA-2017-0010", 50, 40), ("Razem brutto   1 785,00", 350, 300)])
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["invoice_number"] == "FA-2017-0010"
+
+
+def test_the_grand_totals_integer_part_is_no_invoice_number():
+    doc = _page(
+        [
+            ("Brenna SPA", 50, 40),
+            ("FATTURA", 50, 60),
+            ("N. documento   471102", 350, 40),
+            ("Totale fattura   235,62 €", 350, 300),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["invoice_number"] == "471102"
+    doc = _page([("Brenna SPA", 50, 40), ("Totale fattura   235,62 €", 350, 300)])
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["invoice_number"] != "235"
+
+
+def test_a_registration_number_wrapped_onto_the_next_line():
+    doc = _page(
+        [
+            ("Williams Ltd", 50, 40),
+            ("Invoice No.:   4711", 350, 40),
+            ("VAT ID: GB400530671 · Registered in England No.:", 50, 700),
+            ("39794011", 50, 712),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["supplier_reg_no"] == "39794011"
+
+
+def test_due_date_labels_of_estonian_finnish_and_polish():
+    for label, number in [
+        ("Tasuda hiljemalt", "Arve nr"),
+        ("Erääntyy", "Laskun nro"),
+        ("Zapłata do", "Faktura nr"),
+    ]:
+        doc = _page(
+            [
+                ("Acme OÜ", 50, 40),
+                (f"{number}   2024-77", 350, 40),
+                ("Data   01.03.2024", 350, 55),
+                (f"{label}   15.03.2024", 350, 70),
+            ]
+        )
+        fields, _conf, _prov = extract_fields(doc)
+        assert fields["due_date"] == "2024-03-15", label
+
+
+def test_a_field_label_beside_the_seller_heading_is_not_the_sellers_name():
+    doc = _page(
+        [
+            ("Faktura   Numer faktury   FA-2017-0010", 50, 40),
+            ("Sprzedawca   Zapłata do   2017-12-13", 50, 55),
+            ("Wiesiołek-Tryka Sp.k.", 50, 67),
+            ("plac Plater 61", 50, 79),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["supplier_name"] == "Wiesiołek-Tryka Sp.k."
+
+
+def test_dutch_van_alone_heads_the_seller_and_a_name_starting_with_van_is_a_name():
+    doc = _page(
+        [
+            ("FACTUUR", 50, 40),
+            ("Factuurnummer   112233", 350, 40),
+            ("Van", 50, 60),
+            ("Stichting van Straaten", 50, 72),
+            ("Hamzaboulevard 82", 50, 84),
+            ("Factuuradres", 50, 120),
+            ("van Wickerode & van Santen", 50, 132),
+            ("Keanostraat 797", 50, 144),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["supplier_name"] == "Stichting van Straaten"
+    assert fields["buyer_name"] == "van Wickerode & van Santen"
