@@ -188,9 +188,14 @@ def _wrapped_above(doc: Doc, i: int, start: int) -> str | None:
     return text if looks_like_name(text) and i - 1 not in doc.boilerplate() else None
 
 
+_TOWN = r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘ][\w\-]+"
 POSTCODE = re.compile(
-    r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?![\d.,])\s*(?:[A-Z]{2}\s+)?[A-ZÄÖÜÉ][\wäöüßéè\-]+"
-    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+    r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?![\d.,])\s*(?:[A-Z]{2}\s+)?"
+    + _TOWN
+    # Polish "23-333 Lublin", Portuguese "1000-001 Lisboa".
+    + r"|(?<![\w-])\d{2,4}-\d{3}(?![\d.,])\s+"
+    + _TOWN
+    + r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
 )
 
 

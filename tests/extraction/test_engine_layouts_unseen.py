@@ -274,3 +274,19 @@ def test_dutch_van_alone_heads_the_seller_and_a_name_starting_with_van_is_a_name
     fields, _conf, _prov = extract_fields(doc)
     assert fields["supplier_name"] == "Stichting van Straaten"
     assert fields["buyer_name"] == "van Wickerode & van Santen"
+
+
+def test_a_polish_recipient_block_under_the_return_address_line_is_the_buyer():
+    doc = _page(
+        [
+            ("Powązka s.c. · plac Maczka 45 · 80-646 Biłgoraj", 50, 60),
+            ("Gubernat s.c.", 50, 90),
+            ("ulica Fredry 10/26", 50, 102),
+            ("23-333 Lublin", 50, 114),
+            ("FAKTURA", 380, 60),
+            ("Faktura nr   1234567", 350, 160),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["supplier_name"] == "Powązka s.c."
+    assert fields["buyer_name"] == "Gubernat s.c."
