@@ -139,9 +139,11 @@ def label_candidates(
                     continue
                 if weight <= 4 and WEAK_LABEL_CONTEXT.search(before):
                     continue
-                if cell is None or m.end() <= cell.end:
+                across = cell is not None and m.end() > cell.end
+                if not across:
                     # A match across a column gap ("Faktura   Numer" of "Faktura   Numer faktury")
-                    # is tried but does not hide the label in the next cell.
+                    # is tried for a value right of it, but does not hide the label in the next
+                    # cell, and has no column to look under ("Invoice date   Due date").
                     taken.append(m.span())
                 skip = FILLER_RE.match(ln.text, m.end())
                 vstart = skip.end() if skip else m.end()
@@ -153,6 +155,8 @@ def label_candidates(
                     if cell is not None and cell is not first and first.text.rstrip().endswith(":"):
                         score -= 4  # inside the value of another label ("Payment reference: Invoice no. X")
                     out.append(Candidate(field, val, score, i, (vstart + s, vstart + e), "right"))
+                    continue
+                if across:
                     continue
                 rest_of_cell = ln.text[vstart : cell.end if cell else len(ln.text)].strip()
                 if wrapped and not ln.text[vstart:].strip() and i + 1 < len(doc.lines):

@@ -290,3 +290,20 @@ def test_a_polish_recipient_block_under_the_return_address_line_is_the_buyer():
     fields, _conf, _prov = extract_fields(doc)
     assert fields["supplier_name"] == "Powązka s.c."
     assert fields["buyer_name"] == "Gubernat s.c."
+
+
+def test_labels_in_a_header_row_read_the_value_under_their_own_column():
+    # "date   Due" across the gap between "Invoice date" and "Due date" is no "date due" label.
+    doc = _page(
+        [
+            ("Akhtar-Smith", 50, 40),
+            ("Invoice No.", 50, 130),
+            ("Invoice date", 150, 130),
+            ("Due date", 250, 130),
+            ("18383", 50, 142),
+            ("27 November 2020", 150, 142),
+            ("27 December 2020", 250, 142),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert (fields["issue_date"], fields["due_date"]) == ("2020-11-27", "2020-12-27")
