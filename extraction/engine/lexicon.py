@@ -235,6 +235,9 @@ NAME_LABEL = compile_labels([(r"name|firma|nom|naam|nimi|namn|nombre|nome|nazwa|
 
 # Amount labels by the total they name. The grand total (VAT included) is what "total" means in
 # the schema; the amount due differs from it only after a prepayment, so it weighs less.
+# "Netto a pagare", "net to pay": what is left to pay, not the amount without VAT.
+_NOT_TO_PAY = r"(?!\s*(?:a\s*pagare|te\s*betalen|to\s*pay|à\s*payer|a\s*pagar|zu\s*zahlen))"
+
 GROSS = compile_labels(
     [
         (
@@ -243,7 +246,7 @@ GROSS = compile_labels(
         ),
         (
             r"total\s*(?:amount|invoice)|total\s*(?:eur|usd|gbp|€)|total\s*ttc|montant\s*(?:[a-z]{3}\s*|€\s*)?ttc|"
-            r"net\s*à\s*payer",
+            r"net\s*à\s*payer|netto\s*a\s*pagare|net\s*to\s*pay|netto\s*te\s*betalen",
             9,
         ),
         (
@@ -282,7 +285,9 @@ NET = compile_labels(
             10,
         ),
         (
-            r"(?:rechnungs)?summe\s*(?:netto|ohne\s*u?st\.?|ohne\s*mwst\.?)|nettobetrag|nettosumme|netto(?:summe)?|warenwert|zwischensumme",
+            r"(?:rechnungs)?summe\s*(?:netto|ohne\s*u?st\.?|ohne\s*mwst\.?)|nettobetrag|nettosumme|netto(?:summe)?"
+            + _NOT_TO_PAY
+            + r"|warenwert|zwischensumme",
             9,
         ),
         (r"total\s*ht|montant\s*(?:[a-z]{3}\s*|€\s*)?ht|total\s*hors\s*taxes?", 10),
@@ -292,7 +297,7 @@ NET = compile_labels(
         ),
         (r"kokku\s*ilma\s*käibemaksuta|summa\s*ilma\s*km", 10),
         (r"veroton\s*(?:yhteensä|summa)|yhteensä\s*ilman\s*alv|summa\s*ilman\s*alv", 10),
-        (r"summa\s*exkl\.?\s*moms|netto(?:belopp)?", 9),
+        (r"summa\s*exkl\.?\s*moms|netto(?:belopp)?" + _NOT_TO_PAY, 9),
         (r"base\s*imponible|subtotal|importe\s*neto", 9),
         (r"imponibile|totale\s*imponibile", 9),
         (r"wartość\s*netto|razem\s*netto", 9),

@@ -307,3 +307,17 @@ def test_labels_in_a_header_row_read_the_value_under_their_own_column():
     )
     fields, _conf, _prov = extract_fields(doc)
     assert (fields["issue_date"], fields["due_date"]) == ("2020-11-27", "2020-12-27")
+
+
+def test_netto_a_pagare_is_what_is_left_to_pay_not_the_net():
+    doc = _page(
+        [
+            ("Brenna SPA", 50, 40),
+            ("Fattura n.   2020-11", 350, 40),
+            ("Totale imponibile   496,00", 330, 300),
+            ("IVA   75,04", 330, 315),
+            ("Netto a pagare   571,04 €", 330, 330),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("496.00", "75.04", "571.04")
