@@ -350,7 +350,9 @@ LINE_HEADER = re.compile(
     r"descripción|concepto|descrizione|opis|nazwa|qty|menge|anzahl|aantal|quantity|quantité|qté|"
     r"kogus|määrä|antal|cantidad|quantità|ilość|unit\s*price|price|preis|einzelpreis|nettopreis|prix|"
     r"prijs|hind|hinta|à-hinta|pris|precio|prezzo|cena|amount|betrag|montant|bedrag|summa|importe|"
-    r"importo|wartość|nettowert|nettobetrag|gesamt|total|pos)\b"
+    r"importo|wartość|nettowert|nettobetrag|gesamt|total|pos|\w+hinta|\w+preis|yhteensä|kpl|stk)\b"
+    # Abbreviated quantity headers: "Il.", "Cant.", "Q.tà".
+    r"|(?<!\w)(?:il\.|cant\.|q\.tà)(?=\s|$)"
 )
 DESCRIPTION_HEADER = re.compile(
     r"(?i)^(?:description|item|product|article|artikel(?:bezeichnung)?|omschrijving|beschreibung|bezeichnung|"
@@ -360,6 +362,7 @@ DESCRIPTION_HEADER = re.compile(
 )
 QTY_HEADER = re.compile(
     r"(?i)^(?:qty|menge|anzahl|aantal|quantity|quantité|qté|kogus|määrä|antal|cantidad|quantità|ilość|amount)\b"
+    r"|^(?:kpl\.?|stk\.?|st\.?|il\.|cant\.|q\.tà)(?=\s|$)"
 )
 TABLE_END = re.compile(
     r"(?i)^\s*(?:sub\s*-?\s*total|total|totaal|summe|gesamt|zwischensumme|exclusief|kokku|yhteensä|"

@@ -321,3 +321,28 @@ def test_netto_a_pagare_is_what_is_left_to_pay_not_the_net():
     )
     fields, _conf, _prov = extract_fields(doc)
     assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("496.00", "75.04", "571.04")
+
+
+def test_line_tables_under_finnish_compound_and_abbreviated_polish_headers():
+    def cols(top: float, *texts: str) -> list[tuple[str, float, float]]:
+        return [(t, x, top) for t, x in zip(texts, (50, 220, 300, 420), strict=False)]
+
+    for header in (
+        ("Tuote", "Kpl", "Yksikköhinta", "Yhteensä"),
+        ("Nazwa towaru", "Il.", "Cena netto", "Wartość"),
+    ):
+        doc = _page(
+            [
+                ("Niemi Oyj", 50, 40),
+                ("Laskun nro   47110818", 350, 40),
+                *cols(200, *header),
+                *cols(215, "Stahlcoil", "10", "100,00", "1 000,00"),
+                *cols(230, "Stoßfänger", "4", "25,00", "100,00"),
+                ("Veroton summa   1 100,00", 330, 270),
+            ]
+        )
+        fields, _conf, _prov = extract_fields(doc)
+        assert [(it["quantity"], it["unit_price"], it["total"]) for it in fields["lines"] or []] == [
+            ("10.00", "100.00", "1000.00"),
+            ("4.00", "25.00", "100.00"),
+        ], header
