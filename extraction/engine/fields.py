@@ -240,8 +240,10 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     for k, v in fallback.items():
         # The pattern rules know neither the buyer's block nor the party headings: the seller is
         # never the buyer, a heading is no name, and the buyer's identifiers are not the seller's.
-        if k == "supplier_name" and ((buyer and _compact(str(v)) == buyer) or is_party_heading(str(v))):
-            continue
+        if k == "supplier_name" and (
+            (len(buyer) >= 4 and buyer in _compact(str(v))) or is_party_heading(str(v))
+        ):
+            continue  # "To: iViveLabs Ltd" is the buyer, heading and all
         if k in ("supplier_vat_no", "supplier_reg_no", "iban") and v and _compact(str(v)) in buyer_text:
             continue
         if r.fields.get(k) in (None, "", []) and v not in (None, "", []) and k not in ("buyer_name",):

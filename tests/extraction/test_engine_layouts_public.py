@@ -161,3 +161,19 @@ def test_allowance_and_charge_rows_are_no_vat_rows():
     fields, _conf, _prov = extract_fields(doc)
     assert fields["tax_lines"] == [{"rate": "20.00", "base": "198.00", "amount": "39.60"}]
     assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("198.00", "39.60", "237.60")
+
+
+def test_the_buyer_after_a_to_heading_is_never_the_fallback_supplier():
+    doc = _page(
+        [
+            ("Tax Invoice", 50, 40),
+            ("Marketly", 50, 55),
+            ("To:   Corvid Labs Ltd", 50, 110),
+            ("Order date: 28 Jan 15", 380, 110),
+            ("Invoice No. 77120", 380, 122),
+            ("Invoice Total: $101.00", 50, 300),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert fields["buyer_name"] == "Corvid Labs Ltd"
+    assert fields["supplier_name"] != "To: Corvid Labs Ltd"
