@@ -196,8 +196,9 @@ def read_invoice(doc: Doc, hints: dict[str, Any]) -> Reading:
     items = table_items(doc)
     line_sum = sum((Decimal(it["total"]) for it in items), Decimal(0)) if items else None
     tot = choose(doc, line_sum, learned={k: hints.get(k) for k in LEARNED_TOTAL_KEYS if hints.get(k)})
-    # A credit note prints its totals negative; the schema keeps the amounts positive.
-    sign = -1 if tot.total is not None and tot.total.value < 0 else 1
+    # A credit note may print its totals negative; the schema keeps a credit note's amounts
+    # positive, and an invoice's as printed.
+    sign = -1 if tot.total is not None and tot.total.value < 0 and lx.CREDIT_NOTE.search(doc.text()) else 1
     for key, a in (("total", tot.total), ("subtotal", tot.subtotal), ("tax_total", tot.tax_total)):
         if a is not None:
             r.put(

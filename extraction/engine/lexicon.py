@@ -222,6 +222,13 @@ PARTY_HEADINGS = SELLER_HEADING + BUYER_HEADING + SHIP_TO_HEADING
 SELLER_HEADING_ALONE = re.compile(r"(?i)(?:van|from)\s*:?")
 BUYER_HEADING_ALONE = re.compile(r"(?i)(?:aan|to)\s*:?")
 
+# A credit note by its title. It may print its totals negative, but EN 16931 states a credit
+# note's amounts positive; an invoice printed with negative totals (a correction) is negative.
+CREDIT_NOTE = re.compile(
+    r"(?i)\b(?:credit\s*note|\w*gutschrift|avoir|creditnota|creditfactuur|hyvityslasku|kreeditarve|"
+    r"kreditfaktura|kreditnota|nota\s*(?:di\s*)?credito|nota\s*de\s*crédito|faktura\s*korygująca)\b"
+)
+
 # The strong labels of the document's own fields: "Zapłata do", "Data scadenza", "Invoice No." are
 # never a party's name, even when they stand right of or under a party heading.
 FIELD_LABELS = [

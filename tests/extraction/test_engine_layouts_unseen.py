@@ -346,3 +346,17 @@ def test_line_tables_under_finnish_compound_and_abbreviated_polish_headers():
             ("10.00", "100.00", "1000.00"),
             ("4.00", "25.00", "100.00"),
         ], header
+
+
+def test_negative_totals_are_a_correction_on_an_invoice_and_positive_on_a_credit_note():
+    rows = [
+        ("Dahl AB", 50, 40),
+        ("Fakturanr   RE-505", 350, 40),
+        ("Nettobelopp   -1 325,00", 330, 300),
+        ("Moms 25 %   -331,25", 330, 315),
+        ("Att betala   -1 656,25", 330, 330),
+    ]
+    fields, _conf, _prov = extract_fields(_page([*rows, ("FAKTURA", 350, 20)]))
+    assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("-1325.00", "-331.25", "-1656.25")
+    fields, _conf, _prov = extract_fields(_page([*rows, ("KREDITFAKTURA", 350, 20)]))
+    assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("1325.00", "331.25", "1656.25")
