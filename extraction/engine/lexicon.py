@@ -303,6 +303,7 @@ NET = compile_labels(
             10,
         ),
         (r"kokku\s*ilma\s*käibemaksuta|summa\s*ilma\s*km", 10),
+        (r"vahesumma|välisumma|delsumma|subtotale|suma\s*częściowa", 9),
         (r"veroton\s*(?:yhteensä|summa)|yhteensä\s*ilman\s*alv|summa\s*ilman\s*alv", 10),
         (r"summa\s*exkl\.?\s*moms|netto(?:belopp)?" + _NOT_TO_PAY, 9),
         (r"base\s*imponible|subtotal|importe\s*neto", 9),
@@ -348,7 +349,7 @@ ALLOWANCE_OR_CHARGE = re.compile(
 NOT_A_TOTAL = re.compile(
     r"(?i)total\s*(?:qty|quantity|items?|discount|savings?|weight|gewicht)|rabatt|discount|abschl[aä]g|"
     r"zuschl[aä]g|skonto|anzahlung|prepaid|payé|paid|betaald|change|tender|cash|rounding|positionssumme|"
-    r"basis|base\b|leergut|deposit|pfand"
+    r"basis|base\b(?!\s*imponible)|leergut|deposit|pfand"
 )
 
 LINE_HEADER = re.compile(

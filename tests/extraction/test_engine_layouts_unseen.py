@@ -360,3 +360,24 @@ def test_negative_totals_are_a_correction_on_an_invoice_and_positive_on_a_credit
     assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("-1325.00", "-331.25", "-1656.25")
     fields, _conf, _prov = extract_fields(_page([*rows, ("KREDITFAKTURA", 350, 20)]))
     assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("1325.00", "331.25", "1656.25")
+
+
+def test_base_imponible_and_vahesumma_are_the_net():
+    for net_label, tax_label, gross_label in (
+        ("Base imponible", "IVA", "TOTAL"),
+        ("Vahesumma", "Käibemaks", "Kokku"),
+    ):
+        doc = _page(
+            [
+                ("Talleres Jove S.L.", 50, 40),
+                ("Factura nº   1234567", 350, 40),
+                (f"{net_label}   496,00", 330, 300),
+                (f"{tax_label} 7 %   11,20", 330, 315),
+                (f"{tax_label} 19 %   63,84", 330, 330),
+                (f"{gross_label}   571,04 €", 330, 345),
+            ]
+        )
+        fields, _conf, _prov = extract_fields(doc)
+        assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("496.00", "75.04", "571.04"), (
+            net_label
+        )
