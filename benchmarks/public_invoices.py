@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extraction.engine import extract  # noqa: E402
+from extraction.engine.result import FIELD_NAMES, empty_fields  # noqa: E402
 
 SDISTS = {
     "invoice2data-0.4.0.tar.gz": (
@@ -56,23 +57,6 @@ SDISTS = {
 I2D_DIR = "invoice2data-0.4.0/tests/compare/"
 I2D_IN_DEV = {"FlipkartInvoice", "QualityHosting"}  # already in ../shared/eval/dev as i2d__*
 FACTURX_PDF = "factur_x-7.8/tests/fixtures/pdf/invoice_EN16931.pdf"
-FIELDS = [
-    "supplier_name",
-    "supplier_vat_no",
-    "supplier_reg_no",
-    "buyer_name",
-    "invoice_number",
-    "issue_date",
-    "due_date",
-    "currency",
-    "total",
-    "subtotal",
-    "tax_total",
-    "tax_lines",
-    "po_number",
-    "iban",
-    "lines",
-]
 
 
 def fetch(name: str, cache: Path) -> tarfile.TarFile:
@@ -100,7 +84,7 @@ def invoice2data_docs(tar: tarfile.TarFile, out: Path) -> int:
         if stem in I2D_IN_DEV:
             continue
         expected = json.load(tar.extractfile(I2D_DIR + stem + ".json"))[0]
-        fields = dict.fromkeys(FIELDS)
+        fields = empty_fields()
         fields.update(
             supplier_vat_no=expected.get("vat"),
             invoice_number=str(expected["invoice_number"]).lstrip("#"),
@@ -123,7 +107,7 @@ def facturx_doc(tar: tarfile.TarFile, out: Path) -> int:
     result = extract(original, filename=Path(FACTURX_PDF).name)
     if result.source != "einvoice_pdf":
         raise SystemExit(f"{FACTURX_PDF}: its embedded XML was not read ({result.source})")
-    fields = {k: result.fields.get(k) for k in FIELDS}
+    fields = {k: result.fields.get(k) for k in FIELD_NAMES}
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(original)).pages:
         writer.add_page(page)
