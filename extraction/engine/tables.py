@@ -219,6 +219,13 @@ SKIP_ROW = re.compile(
 )
 
 
+# Header words that name only an amount column; a header of nothing else heads the totals.
+TOTAL_HEADER_WORDS = {
+    "total", "gesamt", "amount", "betrag", "montant", "bedrag", "summa", "importe", "importo", "wartość",
+    "nettowert", "nettobetrag",
+}  # fmt: skip
+
+
 @dataclass
 class _Header:
     line: int
@@ -234,6 +241,9 @@ def _header(doc: Doc, i: int) -> _Header | None:
     hits = [c for c in cells if lx.LINE_HEADER.search(c.text)]
     if len(hits) < 2 or money_matches(doc.lines[i].text) or len(hits) < 0.4 * len(cells):
         return None
+    words = {m.group(0).casefold() for c in hits for m in lx.LINE_HEADER.finditer(c.text)}
+    if words <= TOTAL_HEADER_WORDS:
+        return None  # "TOTAL HT   TOTAL TVA   TOTAL TTC": the head of the totals, not of the lines
     # Header words are column anchors even when set close together ("Menge Beschreibung").
     cols = _word_cells(doc, i)
     ln = doc.lines[i]

@@ -177,3 +177,22 @@ def test_the_buyer_after_a_to_heading_is_never_the_fallback_supplier():
     fields, _conf, _prov = extract_fields(doc)
     assert fields["buyer_name"] == "Corvid Labs Ltd"
     assert fields["supplier_name"] != "To: Corvid Labs Ltd"
+
+
+def test_the_head_of_the_totals_block_is_no_line_table():
+    doc = _page(
+        [
+            ("Atelier Brume SARL", 50, 40),
+            ("FACTURE N° :   F-3390", 350, 40),
+            ("TOTAL HT", 300, 400),
+            ("TOTAL TVA", 380, 400),
+            ("TOTAL TTC", 460, 400),
+            ("Les règlements reçus avant l'échéance ne donnent pas lieu à escompte.", 50, 415),
+            ("100,00", 300, 415),
+            ("4,90", 380, 415),
+            ("104,90", 460, 415),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert not fields["lines"]
+    assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("100.00", "4.90", "104.90")
