@@ -44,6 +44,7 @@ CONFIDENCE = {
     "issue_date/labelled": 0.85,
     "issue_date/unambiguous": 0.85,
     "issue_date/ordered": 0.6,
+    "issue_date/repaired": 0.5,  # one dev receipt: too few to earn more
     "supplier_name/learned": 0.95,
     "supplier_name/legal-form": 0.85,
     "supplier_name/top-line": 0.65,
@@ -380,7 +381,27 @@ def choose_date(lines: list[Line], order: str, hints: dict[str, Any]) -> _Choice
                 else:
                     ev = "issue_date/ordered"
                 best = (score, _Choice(d.isoformat(), ev, ln, (s, e)))
-    return best[1] if best else None
+    return best[1] if best else _slash_misread_date(lines, order)
+
+
+# Tesseract reads a thin "/" on till paper as "1" or "7": "Date 27106118" is 27/06/18.
+_SLASH_MISREAD = re.compile(r"(?<![\d.,])(\d{2})[17](\d{2})[17](\d{2}|20\d{2})(?![\d.,])")
+
+
+def _slash_misread_date(lines: list[Line], order: str) -> _Choice | None:
+    """A labelled date whose separators were read as digits, when no date was found at all."""
+    this_year = dt.date.today().year
+    for ln in lines:
+        label = _DATE_LABEL.search(ln.text)
+        if label is None:
+            continue
+        m = _SLASH_MISREAD.search(ln.text, label.end())
+        if m is None or m.start() - label.end() > 6:
+            continue
+        for _s, _e, d, _sure in find_dates(f"{m[1]}/{m[2]}/{m[3]}", order):
+            if 2000 <= d.year <= this_year + 1:
+                return _Choice(d.isoformat(), "issue_date/repaired", ln, (m.start(), m.end()))
+    return None
 
 
 # ------------------------------------------------------------------ supplier

@@ -73,6 +73,19 @@ def test_receipt_currency_is_dropped_without_evidence_and_us_dates_read_month_fi
     assert fields["total"] == "9.80"
 
 
+def test_a_labelled_date_whose_slashes_were_read_as_ones_is_repaired_but_not_trusted():
+    rows = ["HARDWARE MART", "Bill No   POS/27408", "Date   27106118 5:02:32 PM", "TOTAL   136.00"]
+    fields, conf, prov = read_receipt(_receipt(rows))
+    assert fields["issue_date"] == "2018-06-27"
+    assert prov["issue_date"]["evidence"] == "issue_date/repaired"
+    assert conf["issue_date"] < 0.9
+    # A date that reads as printed wins; an unlabelled eight-digit number is no date.
+    fields, _conf, _prov = read_receipt(_receipt([*rows[:2], "Date   27/06/18", "TOTAL   136.00"]))
+    assert fields["issue_date"] == "2018-06-27"
+    fields, _conf, _prov = read_receipt(_receipt(["HARDWARE MART", "Ref   27106118", "TOTAL   136.00"]))
+    assert fields["issue_date"] is None
+
+
 # ------------------------------------------------------------------ total arithmetic
 def test_line_roles():
     assert line_kind("SUB-TOTAL (EX)   4.60") == "subtotal"
