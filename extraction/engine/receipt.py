@@ -275,6 +275,15 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
                 cands[v].update(derived=not near, near=bool(near))
             elif known["score"] < score:
                 known.update(score=score, evidence=evidence)
+    subs_printed = [a for a in by_kind.get("subtotal", []) if a.value > 0]
+    if subs_printed and all(c["evidence"] == "total/largest" for c in cands.values()):
+        # No total line was read, only a subtotal: when no larger amount stands under it, it is
+        # what was paid (tax included, or the total line lost to OCR; a larger unlabelled amount
+        # below would be that lost total).
+        top_sub = max(subs_printed, key=lambda a: a.value)
+        if all(top_sub.value >= v for v in cands):
+            add(top_sub, 5.0, "total/plain-label")
+            cands[top_sub.value]["labels"] += 1
     cands = {v: c for v, c in cands.items() if v > 0}
     if not cands:
         return None, {}

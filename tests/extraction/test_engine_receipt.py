@@ -86,6 +86,17 @@ def test_a_labelled_date_whose_slashes_were_read_as_ones_is_repaired_but_not_tru
     assert fields["issue_date"] is None
 
 
+def test_a_subtotal_is_the_total_when_no_total_line_was_read_and_nothing_larger_follows():
+    items = ["CAFE NOOK SDN BHD", "1 Chocolate Pie   12.50 SR", "1 Iced Tea   20.90 SR", "1 Bun   10.50 SR"]
+    doc = _receipt([*items, "SUBTOTAL   43.90", "CASH CHANGE   56.10", "THANK YOU"])
+    fields, _conf, _prov = read_receipt(doc)
+    assert fields["total"] == "43.90"
+    # The total line lost to OCR ("T0TAI") still shows as the larger amount under the subtotal.
+    doc = _receipt([*items, "SUBTOTAL   41.42", "GST   2.48", "T0TAI   43.90"])
+    fields, _conf, _prov = read_receipt(doc)
+    assert fields["total"] == "43.90"
+
+
 # ------------------------------------------------------------------ total arithmetic
 def test_line_roles():
     assert line_kind("SUB-TOTAL (EX)   4.60") == "subtotal"
