@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,7 +185,7 @@ def label_candidates(
     return out
 
 
-def _matches(pat: re.Pattern, text: str, cell_starts: list[int]):
+def _matches(pat: re.Pattern, text: str, cell_starts: list[int]) -> Iterator[re.Match]:
     """pat's matches in text; after one that runs across a column gap, search again from the next cell."""
     pos = 0
     while (m := pat.search(text, pos)) is not None:
