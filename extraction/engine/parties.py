@@ -87,7 +87,12 @@ def blocks(doc: Doc) -> list[Block]:
     return out
 
 
+# OCR reads the "&" of "GmbH & Co. KG" as "8" or "8.".
+OCR_AMPERSAND = re.compile(r"(?i)\b(gmbh|ag|ug|se|ltd|b\.?v\.?)\s+8\.?\s+(co\.?\s*kg)\b")
+
+
 def clean_name(s: str) -> str:
+    s = OCR_AMPERSAND.sub(r"\1 & \2", s)
     s = re.sub(r"(?i)^(?:name|firma|nom|naam|nimi|namn|nombre|nome|nazwa)\s*:\s*", "", s.strip())
     s = SEPARATORS.split(s)[0]
     s = re.sub(r",\s*\d.*$", "", s)

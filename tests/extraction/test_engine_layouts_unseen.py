@@ -10,6 +10,7 @@ from __future__ import annotations
 from extraction.engine.fields import extract_fields
 from extraction.engine.layout import Doc
 from extraction.engine.parsing import find_dates
+from extraction.engine.parties import clean_name
 
 
 def _page(rows: list[tuple[str, float, float]], *, size: float = 10.0) -> Doc:
@@ -381,3 +382,8 @@ def test_base_imponible_and_vahesumma_are_the_net():
         assert (fields["subtotal"], fields["tax_total"], fields["total"]) == ("496.00", "75.04", "571.04"), (
             net_label
         )
+
+
+def test_an_ocr_eight_for_the_ampersand_of_gmbh_and_co_kg_is_repaired():
+    assert clean_name("Metallbau Leipzig GmbH 8. Co. KG") == "Metallbau Leipzig GmbH & Co. KG"
+    assert clean_name("Haus 8 Co KG") == "Haus 8 Co KG"  # no legal form before it: left as printed
