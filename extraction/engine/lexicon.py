@@ -25,8 +25,16 @@ def label_weight(label: str, lexicon: list[tuple[re.Pattern, float]]) -> float:
     return best
 
 
+# OCR with an English model drops the umlauts ("Kaufer/Leistungsempfanger"): a label's ä, ö, ü also
+# match a, o, u. (No pattern below puts these letters inside a character class.)
+_UMLAUT_OR_NOT = str.maketrans({"ä": "[äa]", "ö": "[öo]", "ü": "[üu]"})
+
+
 def compile_labels(pairs: list[tuple[str, float]]) -> list[tuple[re.Pattern, float]]:
-    return [(re.compile(r"(?<![\w])(?:" + p + r")(?![a-zäöüõåéèàç])", re.I), w) for p, w in pairs]
+    return [
+        (re.compile(r"(?<![\w])(?:" + p.translate(_UMLAUT_OR_NOT) + r")(?![a-zäöüõåéèàç])", re.I), w)
+        for p, w in pairs
+    ]
 
 
 INVOICE_NUMBER = compile_labels(

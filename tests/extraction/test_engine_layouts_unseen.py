@@ -387,3 +387,20 @@ def test_base_imponible_and_vahesumma_are_the_net():
 def test_an_ocr_eight_for_the_ampersand_of_gmbh_and_co_kg_is_repaired():
     assert clean_name("Metallbau Leipzig GmbH 8. Co. KG") == "Metallbau Leipzig GmbH & Co. KG"
     assert clean_name("Haus 8 Co KG") == "Haus 8 Co KG"  # no legal form before it: left as printed
+
+
+def test_party_headings_read_by_ocr_without_their_umlauts_still_head_the_blocks():
+    doc = _page(
+        [
+            ("Handelsrechnung Nr. 471102 vom 05.06.2018", 50, 40),
+            ("Verkaufer:", 50, 80),
+            ("Lieferant GmbH", 50, 92),
+            ("DE 80333 Munchen", 50, 104),
+            ("Kaufer/Leistungsempfanger:", 50, 140),
+            ("Nummer   : GE2020211", 50, 152),
+            ("Kunden AG Mitte", 50, 164),
+            ("DE 69876 Frankfurt", 50, 176),
+        ]
+    )
+    fields, _conf, _prov = extract_fields(doc)
+    assert (fields["supplier_name"], fields["buyer_name"]) == ("Lieferant GmbH", "Kunden AG Mitte")
