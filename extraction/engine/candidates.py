@@ -16,7 +16,7 @@ from typing import Any
 
 from .checks import IBAN_RE, valid_iban, vat_status
 from .layout import Doc
-from .parsing import find_dates
+from .parsing import find_dates, is_amount_token
 
 # Between a label and its value: punctuation, a type code "(380)", a stray "Nr."/"No.".
 FILLER_RE = re.compile(
@@ -67,7 +67,7 @@ def parse_id(text: str) -> tuple[Any, int, int] | None:
         return None
     if any(s == 0 and e == len(val) for s, e, _, _ in find_dates(val)):  # the whole token is a date
         return None
-    if re.fullmatch(r"\d{1,3}[.,]\d{2}", val) or re.match(r"[.,]\d{2}(?!\d)", text[m.end() :]):
+    if is_amount_token(val) or re.match(r"[.,]\d{2}(?!\d)", text[m.end() :]):
         return None  # an amount ("Totale fattura 235,62"), not an id
     return val, m.start(), m.start() + len(val)
 
@@ -127,8 +127,9 @@ def label_candidates(
             continue
         ln = doc.lines[i]
         taken: list[tuple[int, int]] = []
+        cell_starts = [c.start for c in doc.cells(i)]
         for pat, weight in labels:
-            for m in _matches(pat, ln.text, [c.start for c in doc.cells(i)]):
+            for m in _matches(pat, ln.text, cell_starts):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 cell = doc.cell_at(i, m.start())

@@ -13,7 +13,7 @@ from typing import Any
 
 from .checks import IBAN_RE, valid_iban, vat_status
 from .layout import Doc, Line
-from .parsing import detect_currency, find_dates, money, money_matches, parse_amount
+from .parsing import detect_currency, find_dates, is_amount_token, money, money_matches, parse_amount
 from .patterns import (
     BUYER_RE,
     DUE_DATE_RE,
@@ -146,9 +146,7 @@ def classic_fields(
                     continue
                 j, v = got
                 val = v.group(0).strip(".-/")
-                if (
-                    find_dates(val) or len(val) < 3 or re.fullmatch(r"\d{1,3}[.,]\d{2}", val)
-                ):  # a date, an amount
+                if find_dates(val) or len(val) < 3 or is_amount_token(val):
                     continue
                 generic = m.group(0).strip().lower() == "invoice"
                 rank = (1 if generic else 0, j - i, i)

@@ -168,6 +168,11 @@ def money_matches(text: str, start: int = 0) -> list[tuple[int, int, Decimal]]:
     return out
 
 
+def is_amount_token(token: str) -> bool:
+    """A short token with cents ("235,62", "8.40"): an amount, never an invoice number."""
+    return re.fullmatch(r"\d{1,3}[.,]\d{2}", token) is not None
+
+
 def money(d: Decimal | None) -> str | None:
     """Format an amount as the 2-decimal string of the eval schema."""
     if d is None:

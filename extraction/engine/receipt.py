@@ -275,7 +275,8 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
                 cands[v].update(derived=not near, near=bool(near))
             elif known["score"] < score:
                 known.update(score=score, evidence=evidence)
-    subs_printed = [a for a in by_kind.get("subtotal", []) if a.value > 0]
+    subs = by_kind.get("subtotal", [])
+    subs_printed = [a for a in subs if a.value > 0]
     if subs_printed and all(c["evidence"] == "total/largest" for c in cands.values()):
         # No total line was read, only a subtotal: when no larger amount stands under it, it is
         # what was paid (tax included, or the total line lost to OCR; a larger unlabelled amount
@@ -288,7 +289,6 @@ def choose_total(lines: list[Line], hints: dict[str, Any]) -> tuple[_Choice | No
     if not cands:
         return None, {}
 
-    subs = by_kind.get("subtotal", [])
     taxes = by_kind.get("tax", [])
     roundings = [a.value for a in by_kind.get("rounding", [])]
     parts: dict[Decimal, dict[str, _Amount]] = {}

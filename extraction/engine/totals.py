@@ -17,7 +17,7 @@ from decimal import Decimal
 from . import lexicon as lx
 from .layout import Doc
 from .learning import near
-from .parsing import AMOUNT_RE, ISO_CURRENCIES, money, number_str, parse_amount
+from .parsing import AMOUNT_RE, CURRENCY_WORDS, ISO_CURRENCIES, money, number_str, parse_amount
 
 CENT = Decimal("0.01")
 # "määr" is Estonian for rate; Finnish "määrä" is a quantity, hence the look-ahead.
@@ -77,7 +77,7 @@ def _currency_beside(text: str, s: int, e: int) -> bool:
     for m in (before, after):
         if m:
             mark = m.group(0).strip().rstrip(".")
-            if len(mark) == 1 or mark in ("Rs", "RM") or mark in ISO_CURRENCIES:
+            if len(mark) == 1 or CURRENCY_WORDS.get(mark.upper()):
                 return True
     return False
 
